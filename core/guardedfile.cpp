@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+//
+// GuardedFile: the file-level half of the commit protocol (DESIGN.md §3, steps 5–8).
+//
+// Design considerations
+// - Nothing is ever written to the target in place. New bytes go to a temp file in the same
+//   folder (same filesystem, so the final step is a rename), are fsynced, and only then take the
+//   target's name. An fsync error fails the replace: we do not publish bytes we cannot vouch for.
+// - Just before the swap the target is read again and compared byte for byte with the base. A
+//   generation number or an mtime is not enough: `git checkout` can bring back an older file and
+//   an editor can rewrite one within an mtime tick.
+// - Between that re-read and the swap another writer (one that takes no lock, e.g. the ADE
+//   service or `git`) can still rename its own file into place. On Linux the swap is
+//   renameat2(RENAME_EXCHANGE): the file we displaced comes back to us under the temp name, so we
+//   can look at what we actually replaced. If it is not the base, we exchange again, which puts
+//   the other writer's file back, and report a conflict. Nothing is lost.
+// - Filesystems without RENAME_EXCHANGE fall back to rename(); the window between the re-read and
+//   the rename is then the only unguarded moment, and the outcome says so (ReplaceMethod::Rename).
+// - A missing base ("create") uses RENAME_NOREPLACE, or link() where that is unsupported, so a
+//   file that appeared meanwhile is never replaced.
+// - Temp files are removed on every failure path (RAII), and their names end in ".tmp" so that
+//   watchers, ours and ADE's, ignore them.
+// Thread: stateless; any thread. Callers serialise their own writers to one file.
+
+#include "guardedfile.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace runboard {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("GuardedFile", text);
+}
+
+QString osReason(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+Error ioError(const QString &what, const QString &path, int error)
+{
+    return Error{ErrorCode::IoError, tr("%1 %2: %3").arg(what, path, osReason(error)),
+                 Json{{"path", path.toStdString()}, {"errno", error}}};
+}
+
+Error conflictError(const QString &path)
+{
+    return Error{ErrorCode::EtagConflict,
+                 tr("%1 changed on disk since it was read; nothing was written").arg(path),
+                 Json{{"path", path.toStdString()}}};
+}
+
+FileIdentity identityOf(const struct stat &st)
+{
+    FileIdentity id;
+    id.device = static_cast<std::uint64_t>(st.st_dev);
+    id.inode = static_cast<std::uint64_t>(st.st_ino);
+    id.size = static_cast<std::int64_t>(st.st_size);
+    id.mtimeNs = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000
+                 + static_cast<std::int64_t>(st.st_mtim.tv_nsec);
+    return id;
+}
+
+// Closes a descriptor on every path out of a scope.
+class Fd
+{
+public:
+    explicit Fd(int fd) : m_fd(fd) {}
+    ~Fd()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    Fd(const Fd &) = delete;
+    Fd &operator=(const Fd &) = delete;
+    int get() const { return m_fd; }
+    // Closes now and reports close()'s error, which can be the first sign of a failed write.
+    int close()
+    {
+        const int rc = ::close(m_fd);
+        m_fd = -1;
+        return rc;
+    }
+
+private:
+    int m_fd;
+};
+
+// Unlinks a temp file unless it was handed over (renamed into place).
+class TempFile
+{
+public:
+    explicit TempFile(QString path) : m_path(std::move(path)) {}
+    ~TempFile()
+    {
+        if (!m_path.isEmpty())
+            ::unlink(QFile::encodeName(m_path).constData());
+    }
+    TempFile(const TempFile &) = delete;
+    TempFile &operator=(const TempFile &) = delete;
+    const QString &path() const { return m_path; }
+    void release() { m_path.clear(); }
+
+private:
+    QString m_path;
+};
+
+QString tempPathFor(const QString &path)
+{
+    return path + QLatin1Char('.') + QString::number(QCoreApplication::applicationPid())
+           + QLatin1Char('.') + QString::number(QDateTime::currentMSecsSinceEpoch())
+           + QLatin1Char('.')
+           + QString::number(QRandomGenerator::global()->generate() & 0xffffffu, 36)
+           + QStringLiteral(".tmp");
+}
+
+bool writeAll(int fd, const QByteArray &bytes)
+{
+    const char *data = bytes.constData();
+    qsizetype left = bytes.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, data, static_cast<size_t>(left));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += n;
+        left -= n;
+    }
+    return true;
+}
+
+// Writes bytes to a new temp file beside `path` and fsyncs it. The temp file takes the mode of
+// the file it will replace, so a replace does not change permissions.
+Result<QString> writeTemp(const QString &path, const QByteArray &bytes)
+{
+    mode_t mode = 0644;
+    struct stat st;
+    const QByteArray encodedTarget = QFile::encodeName(path);
+    if (::stat(encodedTarget.constData(), &st) == 0)
+        mode = st.st_mode & 07777;
+
+    QString tempPath;
+    int fd = -1;
+    for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
+        tempPath = tempPathFor(path);
+        fd = ::open(QFile::encodeName(tempPath).constData(),
+                    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd < 0 && errno != EEXIST)
+            return ioError(tr("cannot create a temporary file beside"), path, errno);
+    }
+    if (fd < 0)
+        return ioError(tr("cannot create a temporary file beside"), path, EEXIST);
+
+    TempFile temp(tempPath);
+    Fd file(fd);
+    ::fchmod(fd, mode); // open() applied the umask; keep the target's exact mode
+    if (!writeAll(fd, bytes))
+        return ioError(tr("cannot write"), tempPath, errno);
+    if (::fsync(fd) != 0)
+        return ioError(tr("cannot flush to disk"), tempPath, errno);
+    if (file.close() != 0)
+        return ioError(tr("cannot close"), tempPath, errno);
+    temp.release();
+    return tempPath;
+}
+
+bool syncFolderOf(const QString &path)
+{
+    const QByteArray folder = QFile::encodeName(QFileInfo(path).absolutePath());
+    Fd dir(::open(folder.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() < 0)
+        return false;
+    // Some filesystems cannot sync a directory (EINVAL); their renames are as durable as it gets.
+    return ::fsync(dir.get()) == 0 || errno == EINVAL;
+}
+
+bool exchange(const QString &a, const QString &b)
+{
+#ifdef RENAME_EXCHANGE
+    return ::renameat2(AT_FDCWD, QFile::encodeName(a).constData(), AT_FDCWD,
+                       QFile::encodeName(b).constData(), RENAME_EXCHANGE)
+           == 0;
+#else
+    errno = ENOSYS;
+    return false;
+#endif
+}
+
+bool renameNoReplace(const QString &from, const QString &to)
+{
+#ifdef RENAME_NOREPLACE
+    return ::renameat2(AT_FDCWD, QFile::encodeName(from).constData(), AT_FDCWD,
+                       QFile::encodeName(to).constData(), RENAME_NOREPLACE)
+           == 0;
+#else
+    errno = ENOSYS;
+    return false;
+#endif
+}
+
+bool isUnsupported(int error)
+{
+    return error == EINVAL || error == ENOSYS || error == ENOTSUP || error == EOPNOTSUPP;
+}
+
+// After an exchange that displaced a file other than our base: put it back. `temp` holds the
+// displaced file and the target holds ours. If yet another writer replaced the target in
+// between, the second exchange hands us that writer's file; a third exchange puts it back.
+void restoreDisplaced(const QString &path, const QString &temp, const QByteArray &ours)
+{
+    if (!exchange(temp, path)) {
+        // The target vanished after our swap: give the displaced file its name back.
+        if (errno == ENOENT)
+            ::rename(QFile::encodeName(temp).constData(), QFile::encodeName(path).constData());
+        return;
+    }
+    const Result<FileSnapshot> back = GuardedFile::read(temp);
+    if (back.isOk() && back->exists && back->bytes != ours)
+        exchange(temp, path);
+}
+
+} // namespace
+
+Result<FileSnapshot> GuardedFile::read(const QString &path)
+{
+    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        if (errno == ENOENT)
+            return FileSnapshot{};
+        return ioError(tr("cannot open"), path, errno);
+    }
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0)
+        return ioError(tr("cannot examine"), path, errno);
+    if (S_ISDIR(st.st_mode))
+        return ioError(tr("cannot read"), path, EISDIR);
+
+    FileSnapshot snapshot;
+    snapshot.exists = true;
+    snapshot.identity = identityOf(st);
+    // Size from fstat is a hint: a writer appending in place can make the file grow meanwhile.
+    QByteArray buffer(static_cast<qsizetype>(st.st_size) + 1, Qt::Uninitialized);
+    qsizetype used = 0;
+    for (;;) {
+        if (used == buffer.size())
+            buffer.resize(buffer.size() * 2 + 4096);
+        const ssize_t n
+            = ::read(fd.get(), buffer.data() + used, static_cast<size_t>(buffer.size() - used));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return ioError(tr("cannot read"), path, errno);
+        }
+        if (n == 0)
+            break;
+        used += n;
+    }
+    buffer.truncate(used);
+    snapshot.bytes = std::move(buffer);
+    return snapshot;
+}
+
+Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
+                                                         const FileSnapshot &base,
+                                                         const QByteArray &bytes,
+                                                         const Hooks &hooks)
+{
+    Result<QString> written = writeTemp(path, bytes);
+    if (!written.isOk())
+        return written.error();
+    TempFile temp(written.value());
+
+    const Result<FileSnapshot> current = read(path);
+    if (!current.isOk())
+        return current.error();
+    if (!current->hasSameContent(base))
+        return conflictError(path);
+    if (hooks.afterRecheck)
+        hooks.afterRecheck();
+
+    ReplaceOutcome outcome;
+    const QByteArray encodedTemp = QFile::encodeName(temp.path());
+    const QByteArray encodedPath = QFile::encodeName(path);
+    if (base.exists) {
+        if (exchange(temp.path(), path)) {
+            if (hooks.afterSwap)
+                hooks.afterSwap();
+            const Result<FileSnapshot> displaced = read(temp.path());
+            if (!displaced.isOk() || !displaced->hasSameContent(base)) {
+                restoreDisplaced(path, temp.path(), bytes);
+                return conflictError(path);
+            }
+            outcome.method = ReplaceMethod::Exchange;
+        } else if (errno == ENOENT) {
+            return conflictError(path); // deleted after the re-read: that deletion stands
+        } else if (isUnsupported(errno)) {
+            if (::rename(encodedTemp.constData(), encodedPath.constData()) != 0)
+                return ioError(tr("cannot replace"), path, errno);
+            temp.release();
+            outcome.method = ReplaceMethod::Rename;
+        } else {
+            return ioError(tr("cannot replace"), path, errno);
+        }
+    } else {
+        if (renameNoReplace(temp.path(), path)) {
+            temp.release();
+        } else if (errno == EEXIST) {
+            return conflictError(path);
+        } else if (isUnsupported(errno)) {
+            // link() never replaces an existing name, on every POSIX filesystem.
+            if (::link(encodedTemp.constData(), encodedPath.constData()) != 0)
+                return errno == EEXIST
+                           ? Result<ReplaceOutcome>(conflictError(path))
+                           : Result<ReplaceOutcome>(ioError(tr("cannot create"), path, errno));
+        } else {
+            return ioError(tr("cannot create"), path, errno);
+        }
+        outcome.method = ReplaceMethod::NoReplace;
+    }
+    outcome.folderSynced = syncFolderOf(path);
+    return outcome;
+}
+
+Result<void> GuardedFile::write(const QString &path, const QByteArray &bytes)
+{
+    Result<QString> written = writeTemp(path, bytes);
+    if (!written.isOk())
+        return written.error();
+    TempFile temp(written.value());
+    if (::rename(QFile::encodeName(temp.path()).constData(), QFile::encodeName(path).constData())
+        != 0)
+        return ioError(tr("cannot replace"), path, errno);
+    temp.release();
+    syncFolderOf(path);
+    return {};
+}
+
+bool GuardedFile::isTempFileName(const QString &fileName)
+{
+    static const QRegularExpression pattern(QStringLiteral(R"(\.\d+\.\d+\.[0-9a-z]+\.tmp$)"));
+    return pattern.match(fileName).hasMatch();
+}
+
+} // namespace runboard

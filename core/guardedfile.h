@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "error.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+
+namespace runboard {
+
+// Where a file's bytes live on disk. Two reads with equal identities and sizes almost always
+// saw the same bytes; the commit protocol still compares contents, because a writer can
+// rewrite a file in place within one mtime tick.
+struct FileIdentity
+{
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::int64_t size = -1;
+    std::int64_t mtimeNs = 0;
+
+    friend bool operator==(const FileIdentity &, const FileIdentity &) = default;
+};
+
+// A file as read at one moment: absent, or its exact bytes with the identity of what was read.
+struct FileSnapshot
+{
+    bool exists = false;
+    QByteArray bytes;
+    FileIdentity identity;
+
+    // Same existence and same bytes; identities are not compared.
+    bool hasSameContent(const FileSnapshot &other) const
+    {
+        return exists == other.exists && bytes == other.bytes;
+    }
+};
+
+// Reads and replaces one file so that a replace never destroys a version it was not based on:
+// "a write replaces only the exact bytes it was based on" (DESIGN.md §3). Stateless; safe to
+// call from any thread. Callers serialise writers of one file themselves (run mutex + lock file);
+// this class guards against everybody else, who takes no lock at all.
+class GuardedFile
+{
+public:
+    enum class ReplaceMethod {
+        Exchange,  // renameat2(RENAME_EXCHANGE): the displaced file was verified to be the base
+        NoReplace, // the file did not exist; created without replacing anything
+        Rename,    // the filesystem cannot exchange: checked, then renamed (a tiny window remains)
+    };
+
+    struct ReplaceOutcome
+    {
+        ReplaceMethod method = ReplaceMethod::Rename;
+        bool folderSynced = false; // false when the folder's fsync failed after the replace
+    };
+
+    // Test seams: called at the named moment of replace(); production passes none.
+    struct Hooks
+    {
+        std::function<void()> afterRecheck; // between the re-read of the disk and the swap
+        std::function<void()> afterSwap;    // between the swap and the check of what came back
+    };
+
+    // Absent is not an error (exists = false). IoError names the path and the OS reason.
+    static Result<FileSnapshot> read(const QString &path);
+
+    // Replaces `path` with `bytes` if and only if it still holds exactly `base` (or is still
+    // absent when base.exists is false). The new bytes are written to a temp file in the same
+    // folder and fsynced first. Errors: EtagConflict when the disk differs from base (the disk
+    // keeps the other writer's version, untouched), IoError for write, fsync or rename failures.
+    // On any error no temp file is left behind and `path` is as it was.
+    static Result<ReplaceOutcome> replace(const QString &path, const FileSnapshot &base,
+                                          const QByteArray &bytes, const Hooks &hooks = {});
+
+    // Plain atomic write (temp + fsync + rename + folder fsync) for side files that have no
+    // concurrency token (.gen, heartbeats.json, index.json).
+    static Result<void> write(const QString &path, const QByteArray &bytes);
+
+    // Temp files are named "<file name>.<pid>.<ms>.<random>.tmp", as ADE names its own.
+    static bool isTempFileName(const QString &fileName);
+};
+
+} // namespace runboard

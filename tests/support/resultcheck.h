@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "error.h"
+
+#include <QByteArray>
+#include <QTest>
+
+namespace runboard::test {
+
+// The error's code and message, or nothing for a success: safe to build for any result (QVERIFY2
+// evaluates its message even when the check passes).
+template<typename T>
+QByteArray failureText(const Result<T> &result)
+{
+    if (result.isOk())
+        return {};
+    return (errorCodeName(result.error().code) + QStringLiteral(": ") + result.error().message)
+        .toUtf8();
+}
+
+} // namespace runboard::test
+
+// Fails the current test with the error's code and message unless `result` is a success.
+#define RUNBOARD_VERIFY_OK(result) \
+    QVERIFY2((result).isOk(), runboard::test::failureText(result).constData())
