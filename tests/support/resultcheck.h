@@ -21,6 +21,11 @@ QByteArray failureText(const Result<T> &result)
 
 } // namespace runboard::test
 
-// Fails the current test with the error's code and message unless `result` is a success.
-#define RUNBOARD_VERIFY_OK(result) \
-    QVERIFY2((result).isOk(), runboard::test::failureText(result).constData())
+// Fails the current test with the error's code and message unless `expr` (evaluated once) is a
+// success.
+#define RUNBOARD_VERIFY_OK(expr) \
+    do { \
+        const auto &runboardResult_ = (expr); \
+        QVERIFY2(runboardResult_.isOk(), \
+                 runboard::test::failureText(runboardResult_).constData()); \
+    } while (false)

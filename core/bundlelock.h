@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "error.h"
+
+#include <QLockFile>
+#include <QString>
+
+#include <chrono>
+
+namespace runboard {
+
+// The cross-process lock that serialises Runboard writers of one manifest: a lock file
+// "<manifest>.lock" beside it (QLockFile: pid, host and application inside; a lock whose owner
+// died on this host, or that is older than the stale time, is taken over). Writers that do not
+// know the lock (ADE, git, editors) are handled by GuardedFile's content checks instead.
+// Not thread-safe: one owner at a time; the run's QMutex serialises threads.
+class BundleLock
+{
+public:
+    explicit BundleLock(const QString &manifestPath);
+    ~BundleLock();
+    BundleLock(const BundleLock &) = delete;
+    BundleLock &operator=(const BundleLock &) = delete;
+
+    static constexpr std::chrono::milliseconds kDefaultTimeout{3000};
+    static constexpr std::chrono::milliseconds kStaleAfter{30000};
+
+    // IoError naming the lock file and, when known, who holds it, if the lock is not taken
+    // within `timeout`.
+    Result<void> lock(std::chrono::milliseconds timeout = kDefaultTimeout);
+    void unlock();
+    bool isLocked() const { return m_lock.isLocked(); }
+    QString lockFilePath() const { return m_path; }
+
+private:
+    QString m_path;
+    QLockFile m_lock;
+};
+
+} // namespace runboard

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// BundleLock: one Runboard writer per manifest at a time; dead holders never block a run.
+
+#include "bundlelock.h"
+#include "resultcheck.h"
+
+#include <QFile>
+#include <QLockFile>
+#include <QProcess>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace runboard;
+using namespace std::chrono_literals;
+
+class tst_BundleLock : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void locksAndUnlocks();
+    void aSecondHolderIsRefusedWithTheHolderNamed();
+    void aLockOfADeadProcessIsTakenOver();
+    void releasedOnDestruction();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_manifest;
+};
+
+void tst_BundleLock::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_manifest = m_dir->filePath(QStringLiteral("manifest.json"));
+}
+
+void tst_BundleLock::locksAndUnlocks()
+{
+    BundleLock lock(m_manifest);
+    QCOMPARE(lock.lockFilePath(), m_manifest + QStringLiteral(".lock"));
+    RUNBOARD_VERIFY_OK(lock.lock());
+    QVERIFY(lock.isLocked());
+    QVERIFY(QFile::exists(lock.lockFilePath()));
+    lock.unlock();
+    QVERIFY(!lock.isLocked());
+    QVERIFY(!QFile::exists(lock.lockFilePath()));
+}
+
+void tst_BundleLock::aSecondHolderIsRefusedWithTheHolderNamed()
+{
+    BundleLock first(m_manifest);
+    RUNBOARD_VERIFY_OK(first.lock());
+
+    BundleLock second(m_manifest);
+    const Result<void> refused = second.lock(50ms);
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().code, ErrorCode::IoError);
+    QVERIFY2(refused.error().message.contains(first.lockFilePath()),
+             qPrintable(refused.error().message));
+    QVERIFY2(refused.error().message.contains(QString::number(QCoreApplication::applicationPid())),
+             qPrintable(refused.error().message));
+    QCOMPARE(refused.error().details.at("holderPid").get<qint64>(),
+             QCoreApplication::applicationPid());
+
+    first.unlock();
+    RUNBOARD_VERIFY_OK(second.lock(50ms));
+}
+
+void tst_BundleLock::aLockOfADeadProcessIsTakenOver()
+{
+    // A process that has certainly exited: run one and wait for it.
+    QProcess finished;
+    finished.start(QStringLiteral("true"), {});
+    QVERIFY(finished.waitForFinished());
+    const qint64 deadPid = finished.processId() ? finished.processId() : 999999;
+
+    QFile lockFile(m_manifest + QStringLiteral(".lock"));
+    QVERIFY(lockFile.open(QIODevice::WriteOnly));
+    lockFile.write(QByteArray::number(deadPid) + "\nrunboard-cli\n"
+                   + QSysInfo::machineHostName().toUtf8() + "\n");
+    lockFile.close();
+
+    BundleLock lock(m_manifest);
+    RUNBOARD_VERIFY_OK(lock.lock(2s));
+    QVERIFY(lock.isLocked());
+}
+
+void tst_BundleLock::releasedOnDestruction()
+{
+    {
+        BundleLock lock(m_manifest);
+        RUNBOARD_VERIFY_OK(lock.lock());
+    }
+    QVERIFY(!QFile::exists(m_manifest + QStringLiteral(".lock")));
+    BundleLock again(m_manifest);
+    RUNBOARD_VERIFY_OK(again.lock(50ms));
+}
+
+QTEST_GUILESS_MAIN(tst_BundleLock)
+#include "tst_bundlelock.moc"
