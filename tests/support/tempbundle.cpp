@@ -6,6 +6,9 @@
 
 #include "tempbundle.h"
 
+#include "jsonreader.h"
+#include "jsonwriter.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -93,6 +96,28 @@ QByteArray TempBundle::readFile(const QString &name) const
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll();
+}
+
+QByteArray TempBundle::writeManifest(const Json &manifest) const
+{
+    const std::string text = JsonWriter::write(manifest);
+    const QByteArray bytes(text.data(), static_cast<qsizetype>(text.size()));
+    return writeFile(QStringLiteral("manifest.json"), bytes) ? bytes : QByteArray();
+}
+
+Json TempBundle::readManifest() const
+{
+    const QByteArray bytes = readFile(QStringLiteral("manifest.json"));
+    if (bytes.isEmpty())
+        return Json();
+    Result<Json> parsed
+        = JsonReader::parse(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+    return parsed.isOk() ? std::move(parsed).value() : Json();
+}
+
+QStringList TempBundle::tempFiles() const
+{
+    return QDir(bundlePath()).entryList({QStringLiteral("*.tmp")}, QDir::Files | QDir::Hidden);
 }
 
 Json TempBundle::minimalManifest(const QString &runId, int generation)

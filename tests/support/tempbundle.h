@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 namespace runboard::test {
@@ -31,6 +32,13 @@ public:
     // Writes bytes to a file inside the bundle (name relative to the bundle), replacing it.
     bool writeFile(const QString &name, const QByteArray &bytes) const;
     QByteArray readFile(const QString &name) const;
+
+    // Writes manifest.json as ADE does (JSON.stringify(v, null, 2)) and returns the bytes.
+    QByteArray writeManifest(const Json &manifest) const;
+    // Parses manifest.json (fails the current test on error); null Json when absent.
+    Json readManifest() const;
+    // Names of *.tmp files left in the bundle folder.
+    QStringList tempFiles() const;
 
     // A small valid v1 manifest for runId: one lead agent, the four phases, no tasks.
     static Json minimalManifest(const QString &runId, int generation = 1);
