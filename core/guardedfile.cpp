@@ -339,6 +339,14 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
     return outcome;
 }
 
+FileIdentity GuardedFile::identity(const QString &path)
+{
+    struct stat st;
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return FileIdentity{};
+    return identityOf(st);
+}
+
 Result<void> GuardedFile::write(const QString &path, const QByteArray &bytes)
 {
     Result<QString> written = writeTemp(path, bytes);

@@ -75,6 +75,9 @@ public:
     static Result<ReplaceOutcome> replace(const QString &path, const FileSnapshot &base,
                                           const QByteArray &bytes, const Hooks &hooks = {});
 
+    // The identity of what is at `path` now; size -1 when nothing is there.
+    static FileIdentity identity(const QString &path);
+
     // Plain atomic write (temp + fsync + rename + folder fsync) for side files that have no
     // concurrency token (.gen, heartbeats.json, index.json).
     static Result<void> write(const QString &path, const QByteArray &bytes);
