@@ -25,6 +25,7 @@ public:
 
     static constexpr std::chrono::milliseconds kDefaultTimeout{3000};
     static constexpr std::chrono::milliseconds kStaleAfter{30000};
+    static constexpr std::chrono::milliseconds kEmptyLockGrace{500};
 
     // IoError naming the lock file and, when known, who holds it, if the lock is not taken
     // within `timeout`.
@@ -34,6 +35,8 @@ public:
     QString lockFilePath() const { return m_path; }
 
 private:
+    bool takeOverEmptyLock();
+
     QString m_path;
     QLockFile m_lock;
 };
