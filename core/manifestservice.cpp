@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: MIT
+//
+// ManifestService: one open run, kept live and changed safely.
+//
+// Design considerations
+// - One mutex per run serialises everything that reads or writes the bundle: watcher reloads,
+//   patches and heartbeats (the seed bug of ADE PR #375 was a reload racing a write). Writers in
+//   other processes are handled one level down, by the store's lock file and content checks.
+// - Subscribers must never see a newer state followed by an older one. Every snapshot and
+//   lifecycle event gets its sequence number under the mutex, and its delivery is posted to the
+//   service thread's event queue while the mutex is still held: posting calls no user code, and
+//   the queue keeps the order. Signals are then emitted from the event loop, with no lock held.
+// - Own writes are recognised by content: after a commit the snapshot holds exactly the bytes we
+//   wrote, so the watcher's echo of our own rename compares equal and publishes nothing. An
+//   external edit, even one that lands a millisecond after ours, has other bytes and is shown.
+// - `git pull` and editors leave a file missing or half-written for a moment. A missing or
+//   unparsable manifest is looked at again a few times (tens of ms in all) before it is
+//   reported, and the last good snapshot is kept while the run is not Live.
+// - A manifest of another run (a branch checkout) suspends the run; when this run's manifest
+//   comes back the run resumes. A lower generation than the one shown is a rollback: shown as
+//   such, and never overwritten by a commit based on the newer state (the store refuses it).
+// Thread: see the class comment in the header.
+
+#include "manifestservice.h"
+
+#include "guardedfile.h"
+#include "jsonpointer.h"
+#include "jsonreader.h"
+
+#include <QCoreApplication>
+#include <QMutexLocker>
+#include <QTimer>
+
+namespace runboard {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ManifestService", text);
+}
+
+QString stateName(ManifestService::State state)
+{
+    switch (state) {
+    case ManifestService::State::Closed:
+        return tr("closed");
+    case ManifestService::State::Live:
+        return tr("live");
+    case ManifestService::State::Suspended:
+        return tr("suspended");
+    case ManifestService::State::Deleted:
+        return tr("deleted");
+    case ManifestService::State::Unreadable:
+        return tr("unreadable");
+    }
+    return {};
+}
+
+bool agentIsFlaggedStalled(const Json &manifest, const std::string &sessionId)
+{
+    const auto agents = manifest.find("agents");
+    if (agents == manifest.end() || !agents->is_array())
+        return false;
+    for (const Json &agent : *agents) {
+        if (!agent.is_object())
+            continue;
+        const auto id = agent.find("sessionId");
+        const auto stalled = agent.find("stalled");
+        if (id != agent.end() && id->is_string() && id->get_ref<const std::string &>() == sessionId)
+            return stalled != agent.end() && stalled->is_boolean() && stalled->get<bool>();
+    }
+    return false;
+}
+
+} // namespace
+
+ManifestService::ManifestService(BundleLocation location, QObject *parent)
+    : ManifestService(std::move(location), Options{}, parent)
+{}
+
+ManifestService::ManifestService(BundleLocation location, Options options, QObject *parent)
+    : QObject(parent), m_location(location), m_options(std::move(options)),
+      m_store(std::move(location), m_options.clock)
+{
+    qRegisterMetaType<runboard::Snapshot>();
+}
+
+ManifestService::~ManifestService() = default;
+
+Result<Snapshot> ManifestService::open()
+{
+    Snapshot opened;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_store.removeStaleTempFiles();
+        Result<ManifestStore::Loaded> loaded = m_store.load();
+        if (!loaded.isOk())
+            return loaded.error();
+        m_settleLeft = m_options.settleAttempts;
+        m_state = State::Live;
+        m_stateMessage.clear();
+        refreshPlanLocked();
+        opened = makeSnapshotLocked(loaded.value(), Snapshot::Source::Initial);
+        publishLocked(opened);
+        m_watchDescription = tr("not watching");
+    }
+    if (m_options.watch) {
+        m_watcher
+            = new ManifestWatcher(m_location.bundlePath,
+                                  {QStringLiteral("manifest.json"),
+                                   QStringLiteral("heartbeats.json"), QStringLiteral("plan.md")},
+                                  m_options.watcher, this);
+        connect(m_watcher, &ManifestWatcher::changeSuspected, this, &ManifestService::reload);
+        QMutexLocker lock(&m_mutex);
+        m_watchMode = m_watcher->mode();
+        m_watchDescription = m_watcher->modeDescription();
+    }
+    return opened;
+}
+
+Result<Snapshot> ManifestService::patch(const ManifestStore::PatchRequest &request)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_state != State::Live) {
+        return Error{ErrorCode::RunSuspended,
+                     tr("the run is %1 (%2); changes are refused until its manifest is back")
+                         .arg(stateName(m_state), m_stateMessage),
+                     Json{{"state", stateName(m_state).toStdString()}}};
+    }
+    ManifestStore::PatchRequest guarded = request;
+    if (!guarded.seenBytes)
+        guarded.seenBytes = m_snapshot.bytes();
+    Result<ManifestStore::Committed> committed = m_store.commit(guarded);
+    if (!committed.isOk()) {
+        // Whatever made the commit fail may be a change on disk: show it now.
+        if (committed.error().code != ErrorCode::InvalidPatch
+            && committed.error().code != ErrorCode::PolicyDenied
+            && committed.error().code != ErrorCode::ValidationFailed)
+            lookLocked();
+        return committed.error();
+    }
+    if (!committed->written)
+        return m_snapshot;
+    Snapshot result = makeSnapshotLocked(committed->result, Snapshot::Source::Self);
+    publishLocked(result);
+    return result;
+}
+
+Result<QDateTime> ManifestService::heartbeat(const QString &sessionId)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_state != State::Live)
+        return Error{ErrorCode::RunSuspended,
+                     tr("the run is %1 (%2); heartbeats are refused until its manifest is back")
+                         .arg(stateName(m_state), m_stateMessage),
+                     Json{{"state", stateName(m_state).toStdString()}}};
+    Result<QDateTime> recorded = m_store.recordHeartbeat(sessionId);
+    if (!recorded.isOk())
+        return recorded;
+
+    const std::string session = sessionId.toStdString();
+    if (agentIsFlaggedStalled(m_snapshot.document(), session)) {
+        // A sign of life ends a stall; the flag lives in the manifest, so it takes a commit.
+        ManifestStore::PatchRequest clear;
+        clear.ifMatchEtag = m_snapshot.etag();
+        clear.seenBytes = m_snapshot.bytes();
+        clear.actor = Actor{ActorRole::Lead, QStringLiteral("runboard")};
+        clear.operations = Json::array(
+            {{{"op", "replace"},
+              {"path", "/agents/"
+                           + JsonPointer::escape(JsonPointer::predicateToken("sessionId", session))
+                           + "/stalled"},
+              {"value", false}}});
+        Result<ManifestStore::Committed> committed = m_store.commit(clear);
+        if (committed.isOk() && committed->written) {
+            publishLocked(makeSnapshotLocked(committed->result, Snapshot::Source::Self));
+            return recorded;
+        }
+    }
+    const Json heartbeats = readHeartbeatsLocked();
+    publishLocked(m_snapshot.withHeartbeats(heartbeats, ++m_sequence));
+    return recorded;
+}
+
+void ManifestService::reload()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_state == State::Closed)
+        return;
+    lookLocked();
+}
+
+Snapshot ManifestService::snapshot() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_snapshot;
+}
+
+ManifestService::State ManifestService::state() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_state;
+}
+
+QString ManifestService::stateMessage() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_stateMessage;
+}
+
+QByteArray ManifestService::plan() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_plan;
+}
+
+ManifestWatcher::Mode ManifestService::watchMode() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_watchMode;
+}
+
+QString ManifestService::watchModeDescription() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_watchDescription;
+}
+
+void ManifestService::lookLocked()
+{
+    refreshPlanLocked();
+
+    Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
+    if (file.isOk() && file->exists && m_state == State::Live
+        && file->bytes == m_snapshot.bytes()) {
+        // Our own write, a touch, or a spurious event. heartbeats.json may have moved on.
+        m_settleLeft = m_options.settleAttempts;
+        const QByteArray before = m_heartbeatsBytes;
+        const Json heartbeats = readHeartbeatsLocked();
+        if (m_heartbeatsBytes != before)
+            publishLocked(m_snapshot.withHeartbeats(heartbeats, ++m_sequence));
+        return;
+    }
+
+    if (!file.isOk() || !file->exists) {
+        const State next = file.isOk() ? State::Deleted : State::Unreadable;
+        const QString message = file.isOk() ? tr("%1 was deleted").arg(m_location.manifestPath)
+                                            : file.error().message;
+        if (m_state == next && m_stateMessage == message)
+            return;
+        if (m_settleLeft > 0) {
+            scheduleSettleLocked();
+            return;
+        }
+        setStateLocked(next, message);
+        announceLocked(next == State::Deleted ? Lifecycle::Deleted : Lifecycle::Unreadable,
+                       message);
+        return;
+    }
+
+    Result<ManifestStore::Loaded> loaded = m_store.parse(std::move(file).value());
+    if (!loaded.isOk()) {
+        const Error &error = loaded.error();
+        if (error.code == ErrorCode::RunSuspended) {
+            // A whole, valid manifest of another run: no need to wait for it to settle.
+            if (m_state == State::Suspended && m_stateMessage == error.message)
+                return;
+            setStateLocked(State::Suspended, error.message);
+            announceLocked(Lifecycle::Suspended, error.message);
+            return;
+        }
+        if (m_state == State::Unreadable && m_stateMessage == error.message)
+            return;
+        if (m_settleLeft > 0) {
+            scheduleSettleLocked();
+            return;
+        }
+        setStateLocked(State::Unreadable, error.message);
+        announceLocked(Lifecycle::Unreadable, error.message);
+        return;
+    }
+
+    m_settleLeft = m_options.settleAttempts;
+    if (m_state != State::Live) {
+        setStateLocked(State::Live, QString());
+        announceLocked(Lifecycle::Resumed, tr("%1 is back").arg(m_location.manifestPath));
+    }
+    if (loaded->file.bytes == m_snapshot.bytes())
+        return; // the same version came back (e.g. after a deletion); nothing new to show
+
+    Snapshot next = makeSnapshotLocked(loaded.value(), Snapshot::Source::External);
+    const qint64 before = m_snapshot.serverGeneration();
+    if (next.serverGeneration() < before) {
+        announceLocked(Lifecycle::Rollback,
+                       tr("the manifest went back from generation %1 to %2 (a git checkout or "
+                          "revert?)")
+                           .arg(before)
+                           .arg(next.serverGeneration()));
+    }
+    publishLocked(std::move(next));
+}
+
+void ManifestService::publishLocked(Snapshot snapshot)
+{
+    m_snapshot = snapshot;
+    QMetaObject::invokeMethod(
+        this, [this, snapshot] { Q_EMIT snapshotChanged(snapshot); }, Qt::QueuedConnection);
+}
+
+void ManifestService::announceLocked(Lifecycle event, const QString &message)
+{
+    const quint64 sequence = ++m_sequence;
+    QMetaObject::invokeMethod(
+        this,
+        [this, event, message, sequence] { Q_EMIT lifecycleChanged(event, message, sequence); },
+        Qt::QueuedConnection);
+}
+
+void ManifestService::setStateLocked(State state, const QString &message)
+{
+    m_state = state;
+    m_stateMessage = message;
+}
+
+void ManifestService::scheduleSettleLocked()
+{
+    --m_settleLeft;
+    QTimer::singleShot(m_options.settleDelay, this, &ManifestService::reload);
+}
+
+Snapshot ManifestService::makeSnapshotLocked(const ManifestStore::Loaded &loaded,
+                                             Snapshot::Source source)
+{
+    return Snapshot(loaded.file, loaded.document, readHeartbeatsLocked(), source, ++m_sequence,
+                    m_options.clock());
+}
+
+Json ManifestService::readHeartbeatsLocked()
+{
+    const Result<FileSnapshot> file
+        = GuardedFile::read(m_location.filePath(QStringLiteral("heartbeats.json")));
+    if (!file.isOk() || !file->exists) {
+        m_heartbeatsBytes.clear();
+        return Json::object();
+    }
+    m_heartbeatsBytes = file->bytes;
+    // Display data only: a half-written or hand-broken heartbeats.json must not stop the run.
+    Result<Json> parsed = JsonReader::parse(
+        std::string_view(file->bytes.constData(), static_cast<std::size_t>(file->bytes.size())));
+    if (!parsed.isOk() || !parsed->is_object())
+        return Json::object();
+    return std::move(parsed).value();
+}
+
+bool ManifestService::refreshPlanLocked()
+{
+    const Result<FileSnapshot> file
+        = GuardedFile::read(m_location.filePath(QStringLiteral("plan.md")));
+    const QByteArray plan = file.isOk() && file->exists ? file->bytes : QByteArray();
+    if (plan == m_plan)
+        return false;
+    m_plan = plan;
+    QMetaObject::invokeMethod(
+        this, [this, plan] { Q_EMIT planChanged(plan); }, Qt::QueuedConnection);
+    return true;
+}
+
+} // namespace runboard

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+//
+// ManifestStore: the commit protocol of DESIGN.md §3 over one bundle's files.
+//
+// Design considerations
+// - The fresh base is read from disk under the BundleLock at the start of every commit. The
+//   caller's cached snapshot plays no part in the decision: a stale cache is exactly the bug of
+//   ADE PR #375. The etag check compares the request with that fresh base.
+// - The final replace goes through GuardedFile, which re-reads the disk after the temp file is
+//   fsynced and swaps with RENAME_EXCHANGE, so writers that take no lock (ADE, git, editors) are
+//   never overwritten either: "a write replaces only the exact bytes it was based on".
+// - Generations never go backwards: the next generation is one more than the larger of the
+//   base's and `.gen`'s, so a `git checkout` of an older manifest followed by a write still
+//   produces a generation (and etag) nobody has used (ADE's unmet goal, format doc §11.3).
+// - We write what ADE would accept as its own: JSON.stringify(v, null, 2) bytes, etag
+//   g<gen>-<8 hex>, ISO updatedAt with milliseconds, a history ring of 50, `.gen` after the
+//   manifest. bundlePath is left alone (it is machine-specific and ADE rewrites it itself).
+// - Side files are secondary: a failure to write `.gen` after a successful replace is reported as
+//   a warning, not as a failed commit, because the manifest already changed.
+// Thread: not thread-safe; the owning ManifestService serialises calls.
+
+#include "manifeststore.h"
+
+#include "bundlelock.h"
+#include "jsonpatch.h"
+#include "jsonreader.h"
+#include "jsonwriter.h"
+#include "manifestvalidator.h"
+#include "runindex.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QRandomGenerator>
+
+#include <cerrno>
+#include <csignal>
+#include <vector>
+
+namespace runboard {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ManifestStore", text);
+}
+
+Error withPathPrefix(Error error, const QString &path)
+{
+    error.message = path + QStringLiteral(": ") + error.message;
+    error.details["path"] = path.toStdString();
+    return error;
+}
+
+QString jsonString(const Json &doc, const char *key)
+{
+    const auto it = doc.find(key);
+    return it != doc.end() && it->is_string()
+               ? QString::fromStdString(it->get_ref<const std::string &>())
+               : QString();
+}
+
+qint64 jsonInteger(const Json &doc, const char *key)
+{
+    const auto it = doc.find(key);
+    return it != doc.end() && it->is_number_integer() ? it->get<qint64>() : -1;
+}
+
+Error conflictWithDisk(const ManifestStore &store, const QString &message)
+{
+    Json details{{"path", store.location().manifestPath.toStdString()}};
+    const Result<ManifestStore::Loaded> now = store.load();
+    if (now.isOk()) {
+        details["etag"] = jsonString(*now->document, "etag").toStdString();
+        details["serverGeneration"] = jsonInteger(*now->document, "serverGeneration");
+    }
+    return Error{ErrorCode::EtagConflict, message, std::move(details)};
+}
+
+bool processIsGone(qint64 pid)
+{
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+} // namespace
+
+QString BundleLocation::filePath(const QString &name) const
+{
+    return bundlePath + QLatin1Char('/') + name;
+}
+
+Result<BundleLocation> ManifestStore::locate(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return Error{ErrorCode::NotFound, tr("%1 does not exist").arg(path),
+                     Json{{"path", path.toStdString()}}};
+    BundleLocation location;
+    location.bundlePath = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
+    location.bundlePath = QDir::cleanPath(location.bundlePath);
+    location.manifestPath = location.filePath(QStringLiteral("manifest.json"));
+    location.runId = QFileInfo(location.bundlePath).fileName();
+    if (!info.isDir() && info.fileName() != QStringLiteral("manifest.json"))
+        return Error{ErrorCode::NotFound,
+                     tr("%1 is not a run: give a run folder or its manifest.json").arg(path),
+                     Json{{"path", path.toStdString()}}};
+    if (!QFileInfo::exists(location.manifestPath))
+        return Error{ErrorCode::NotFound,
+                     tr("%1 is not a run folder: it has no manifest.json").arg(location.bundlePath),
+                     Json{{"path", location.bundlePath.toStdString()}}};
+    return location;
+}
+
+ManifestStore::ManifestStore(BundleLocation location, Clock clock)
+    : m_location(std::move(location)), m_clock(std::move(clock))
+{}
+
+Result<ManifestStore::Loaded> ManifestStore::load() const
+{
+    Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
+    if (!file.isOk())
+        return file.error();
+    return parse(std::move(file).value());
+}
+
+Result<ManifestStore::Loaded> ManifestStore::parse(FileSnapshot file) const
+{
+    const QString &path = m_location.manifestPath;
+    if (!file.exists)
+        return Error{ErrorCode::NotFound, tr("%1 does not exist").arg(path),
+                     Json{{"path", path.toStdString()}}};
+    Result<Json> parsed = JsonReader::parse(
+        std::string_view(file.bytes.constData(), static_cast<std::size_t>(file.bytes.size())));
+    if (!parsed.isOk())
+        return withPathPrefix(parsed.error(), path);
+    const Result<void> format = ManifestValidator::checkFormat(parsed.value());
+    if (!format.isOk())
+        return withPathPrefix(format.error(), path);
+    const QString runId = jsonString(parsed.value(), "runId");
+    if (runId != m_location.runId)
+        return Error{ErrorCode::RunSuspended,
+                     tr("%1 holds run %2, not %3 (another branch checked out?); the run is "
+                        "suspended until its own manifest is back")
+                         .arg(path, runId, m_location.runId),
+                     Json{{"path", path.toStdString()}, {"runId", runId.toStdString()}}};
+    Loaded loaded;
+    loaded.file = std::move(file);
+    loaded.document = std::make_shared<const Json>(std::move(parsed).value());
+    return loaded;
+}
+
+Result<Json> ManifestStore::readHeartbeats() const
+{
+    const QString path = m_location.filePath(QStringLiteral("heartbeats.json"));
+    Result<Json> read = JsonReader::readFile(path);
+    if (!read.isOk())
+        return read.error().code == ErrorCode::NotFound ? Result<Json>(Json::object()) : read;
+    if (!read->is_object())
+        return Error{ErrorCode::Unreadable,
+                     tr("%1: expected an object of session ids and timestamps").arg(path),
+                     Json{{"path", path.toStdString()}}};
+    return read;
+}
+
+qint64 ManifestStore::readGenerationFile() const
+{
+    const Result<FileSnapshot> gen = GuardedFile::read(m_location.filePath(QStringLiteral(".gen")));
+    if (!gen.isOk() || !gen->exists)
+        return -1;
+    bool ok = false;
+    const qint64 value = gen->bytes.trimmed().toLongLong(&ok);
+    return ok ? value : -1;
+}
+
+Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &request,
+                                                       const GuardedFile::Hooks &hooks)
+{
+    BundleLock lock(m_location.manifestPath);
+    if (const Result<void> locked = lock.lock(m_lockTimeout); !locked.isOk())
+        return locked.error();
+
+    Result<Loaded> base = load();
+    if (!base.isOk())
+        return base.error();
+    const Json &current = *base->document;
+
+    const QString currentEtag = jsonString(current, "etag");
+    if (currentEtag != request.ifMatchEtag) {
+        return Error{
+            ErrorCode::EtagConflict,
+            tr("%1 is at etag %2 (generation %3), not at %4: it changed since it was "
+               "read")
+                .arg(m_location.manifestPath, currentEtag)
+                .arg(jsonInteger(current, "serverGeneration"))
+                .arg(request.ifMatchEtag.isEmpty() ? tr("(none given)") : request.ifMatchEtag),
+            Json{{"path", m_location.manifestPath.toStdString()},
+                 {"etag", currentEtag.toStdString()},
+                 {"serverGeneration", jsonInteger(current, "serverGeneration")}}};
+    }
+
+    if (request.seenBytes && *request.seenBytes != base->file.bytes)
+        return conflictWithDisk(*this, tr("%1 was changed on disk (its etag %2 was kept) since "
+                                          "it was last shown; look at the new version first")
+                                           .arg(m_location.manifestPath, currentEtag));
+
+    Result<JsonPatch> patch = JsonPatch::fromJson(request.operations);
+    if (!patch.isOk())
+        return patch.error();
+    Committed committed;
+    committed.base = base.value();
+    if (patch->isEmpty()) {
+        committed.result = committed.base;
+        return committed;
+    }
+
+    Result<Json> applied = patch->apply(current);
+    if (!applied.isOk())
+        return applied.error();
+    Json next = std::move(applied).value();
+    if (const Result<void> allowed
+        = PatchPolicy::check(current, patch.value(), next, request.actor);
+        !allowed.isOk())
+        return allowed.error();
+    if (const Result<void> shape = ManifestValidator::validateShape(next); !shape.isOk())
+        return shape.error();
+
+    const qint64 generation
+        = std::max(jsonInteger(current, "serverGeneration"), readGenerationFile()) + 1;
+    const QString etag = makeEtag(generation);
+    const QString at = isoTimestamp(m_clock());
+    next["serverGeneration"] = generation;
+    next["updatedAt"] = at.toStdString();
+    next["etag"] = etag.toStdString();
+    Json &history = next["history"];
+    if (!history.is_array())
+        history = Json::array();
+    const QString kinds
+        = request.summary.isEmpty() ? summarizeOperations(request.operations) : request.summary;
+    history.push_back(Json{{"etag", etag.toStdString()},
+                           {"at", at.toStdString()},
+                           {"summary", "patch"},
+                           {"patchKindSummary", kinds.toStdString()}});
+    if (history.size() > std::size_t(kHistoryLimit))
+        history.erase(history.begin(),
+                      history.begin()
+                          + static_cast<std::ptrdiff_t>(history.size() - kHistoryLimit));
+
+    const std::string text = JsonWriter::write(next);
+    QByteArray bytes(text.data(), static_cast<qsizetype>(text.size()));
+    Result<GuardedFile::ReplaceOutcome> replaced
+        = GuardedFile::replace(m_location.manifestPath, committed.base.file, bytes, hooks);
+    if (!replaced.isOk()) {
+        if (replaced.error().code == ErrorCode::EtagConflict)
+            return conflictWithDisk(*this, replaced.error().message);
+        return replaced.error();
+    }
+    committed.written = true;
+    committed.method = replaced->method;
+    if (!replaced->folderSynced)
+        committed.warnings
+            << tr("the folder %1 could not be synced to disk").arg(m_location.bundlePath);
+
+    const Result<void> gen = GuardedFile::write(m_location.filePath(QStringLiteral(".gen")),
+                                                QByteArray::number(generation) + '\n');
+    if (!gen.isOk())
+        committed.warnings << gen.error().message;
+
+    // Keep the worktree's run index current, as ADE does after every persist; only for bundles
+    // laid out as ADE lays them out, so a stray folder never grows an index.json beside it.
+    const QDir orchestration = QFileInfo(m_location.bundlePath).dir();
+    if (orchestration.dirName() == QStringLiteral("orchestration")
+        && QFileInfo(orchestration.absolutePath()).dir().dirName() == QStringLiteral(".ade")) {
+        const Result<void> indexed
+            = RunIndex::recordRun(orchestration.absolutePath(), next, m_location.bundlePath);
+        if (!indexed.isOk())
+            committed.warnings << indexed.error().message;
+    }
+
+    committed.result.file.exists = true;
+    committed.result.file.bytes = std::move(bytes);
+    committed.result.file.identity = GuardedFile::identity(m_location.manifestPath);
+    committed.result.document = std::make_shared<const Json>(std::move(next));
+    return committed;
+}
+
+Result<QDateTime> ManifestStore::recordHeartbeat(const QString &sessionId)
+{
+    BundleLock lock(m_location.manifestPath);
+    if (const Result<void> locked = lock.lock(m_lockTimeout); !locked.isOk())
+        return locked.error();
+    const Result<Loaded> manifest = load();
+    if (!manifest.isOk())
+        return manifest.error();
+
+    bool known = false;
+    const auto agents = manifest->document->find("agents");
+    if (agents != manifest->document->end() && agents->is_array()) {
+        for (const Json &agent : *agents) {
+            const auto id = agent.find("sessionId");
+            if (agent.is_object() && id != agent.end() && id->is_string()
+                && id->get_ref<const std::string &>() == sessionId.toStdString())
+                known = true;
+        }
+    }
+    if (!known)
+        return Error{ErrorCode::NotFound,
+                     tr("agent %1 is not in run %2").arg(sessionId, m_location.runId),
+                     Json{{"sessionId", sessionId.toStdString()}}};
+
+    Result<Json> heartbeats = readHeartbeats();
+    if (!heartbeats.isOk())
+        return heartbeats.error();
+    const QDateTime now = m_clock();
+    heartbeats.value()[sessionId.toStdString()] = isoTimestamp(now).toStdString();
+    // ADE writes this file with a trailing newline, unlike manifest.json.
+    const std::string text = JsonWriter::write(heartbeats.value()) + '\n';
+    const Result<void> written
+        = GuardedFile::write(m_location.filePath(QStringLiteral("heartbeats.json")),
+                             QByteArray(text.data(), static_cast<qsizetype>(text.size())));
+    if (!written.isOk())
+        return written.error();
+    return now;
+}
+
+int ManifestStore::removeStaleTempFiles() const
+{
+    const QDir bundle(m_location.bundlePath);
+    const QFileInfoList entries = bundle.entryInfoList(QDir::Files | QDir::Hidden);
+    const QDateTime hourAgo = m_clock().addSecs(-3600);
+    int removed = 0;
+    for (const QFileInfo &entry : entries) {
+        if (!GuardedFile::isTempFileName(entry.fileName()))
+            continue;
+        // "<file>.<pid>.<ms>.<rand>.tmp": the pid is the fourth field from the end.
+        const QStringList parts = entry.fileName().split(QLatin1Char('.'));
+        const qint64 pid = parts.size() >= 4 ? parts.at(parts.size() - 4).toLongLong() : 0;
+        if (processIsGone(pid) || entry.lastModified().toUTC() < hourAgo) {
+            if (QFile::remove(entry.absoluteFilePath()))
+                ++removed;
+        }
+    }
+    return removed;
+}
+
+QString ManifestStore::makeEtag(qint64 generation)
+{
+    return QStringLiteral("g%1-%2")
+        .arg(generation)
+        .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+}
+
+QString ManifestStore::summarizeOperations(const Json &operations)
+{
+    std::vector<std::pair<std::string, int>> counts;
+    if (operations.is_array()) {
+        for (const Json &op : operations) {
+            const auto path = op.is_object() ? op.find("path") : op.end();
+            if (!op.is_object() || path == op.end() || !path->is_string())
+                continue;
+            // ADE keys an op by the first four '/'-separated pieces, the empty lead included.
+            const std::string &text = path->get_ref<const std::string &>();
+            std::size_t end = 0;
+            for (int piece = 0; piece < 4 && end != std::string::npos; ++piece)
+                end = text.find('/', piece == 0 ? 0 : end + 1);
+            const std::string key = text.substr(0, end);
+            auto found = std::find_if(counts.begin(), counts.end(),
+                                      [&](const auto &entry) { return entry.first == key; });
+            if (found == counts.end())
+                counts.emplace_back(key, 1);
+            else
+                ++found->second;
+        }
+    }
+    QStringList parts;
+    for (const auto &[key, count] : counts)
+        parts << QString::fromStdString(key) + QChar(0x00D7) + QString::number(count);
+    return parts.join(QLatin1Char(','));
+}
+
+} // namespace runboard

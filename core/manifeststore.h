@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "bundlelock.h"
+#include "clock.h"
+#include "error.h"
+#include "guardedfile.h"
+#include "json.h"
+#include "patchpolicy.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+namespace runboard {
+
+// Where a run lives: <worktree>/.ade/orchestration/<runId>/manifest.json.
+struct BundleLocation
+{
+    QString bundlePath;   // absolute run folder
+    QString manifestPath; // bundlePath + "/manifest.json"
+    QString runId;        // the folder's name, which a manifest must carry to belong here
+
+    QString filePath(const QString &name) const;
+};
+
+// Synchronous disk I/O for one run bundle: reading, the commit protocol of DESIGN.md §3, `.gen`
+// and heartbeats.json. It keeps no cache: every commit decides on what the disk holds under the
+// lock, never on what a caller saw earlier. Not thread-safe: the ManifestService serialises its
+// calls through the run's QMutex; other processes are kept out by the BundleLock.
+class ManifestStore
+{
+public:
+    // A run folder or the path of its manifest.json. NotFound when there is no manifest.json.
+    static Result<BundleLocation> locate(const QString &path);
+
+    explicit ManifestStore(BundleLocation location, Clock clock = systemClock());
+
+    const BundleLocation &location() const { return m_location; }
+
+    // How long a commit or heartbeat waits for another Runboard process's lock (default 3 s).
+    void setLockTimeout(std::chrono::milliseconds timeout) { m_lockTimeout = timeout; }
+
+    struct Loaded
+    {
+        FileSnapshot file;
+        std::shared_ptr<const Json> document;
+    };
+
+    // Reads and checks manifest.json. NotFound (absent), Unreadable (not JSON, or not an ADE v1
+    // manifest: the message names the file and, for JSON errors, line and column), RunSuspended
+    // (a manifest of another run: details carry its "runId"), IoError.
+    Result<Loaded> load() const;
+    Result<Loaded> parse(FileSnapshot file) const;
+
+    // heartbeats.json: {} when absent; Unreadable when it is not a JSON object.
+    Result<Json> readHeartbeats() const;
+
+    struct PatchRequest
+    {
+        QString ifMatchEtag;
+        Json operations = Json::array(); // an RFC 6902 document
+        Actor actor;
+        QString summary; // history patchKindSummary; derived from the operations when empty
+        // When set, the disk must hold exactly these bytes: the version the requester saw. This
+        // catches writers that change the file but keep its etag (hand edits).
+        std::optional<QByteArray> seenBytes;
+    };
+
+    struct Committed
+    {
+        Loaded base;   // the fresh base the patch was checked against
+        Loaded result; // what is on disk now (== base when the patch was empty)
+        bool written = false;
+        GuardedFile::ReplaceMethod method = GuardedFile::ReplaceMethod::Exchange;
+        QStringList warnings; // e.g. ".gen could not be written"; the commit itself stands
+    };
+
+    // The commit protocol (DESIGN.md §3): lock, fresh base, etag, patch, policy, validation,
+    // generation/etag/updatedAt/history, guarded replace, .gen. Errors: every ErrorCode; on
+    // EtagConflict details carry the disk's current "etag" and "serverGeneration". On any error
+    // manifest.json is exactly as another writer left it.
+    Result<Committed> commit(const PatchRequest &request, const GuardedFile::Hooks &hooks = {});
+
+    // Records a sign of life in heartbeats.json under the lock. manifest.json is never touched,
+    // so a heartbeat cannot cause anybody's etag_conflict. NotFound for an unknown session.
+    Result<QDateTime> recordHeartbeat(const QString &sessionId);
+
+    // Removes temp files left by writers that died (ours or ADE's "*.<pid>.<ms>.<rand>.tmp"):
+    // those whose process is gone, or older than an hour. Returns how many were removed.
+    int removeStaleTempFiles() const;
+
+    // "g<generation>-<8 lowercase hex>", ADE's etag form.
+    static QString makeEtag(qint64 generation);
+    // ADE's summarizePatch: "<first 4 path segments>×<count>" joined by ",".
+    static QString summarizeOperations(const Json &operations);
+
+    static constexpr int kHistoryLimit = 50;
+
+private:
+    qint64 readGenerationFile() const;
+
+    BundleLocation m_location;
+    Clock m_clock;
+    std::chrono::milliseconds m_lockTimeout = BundleLock::kDefaultTimeout;
+};
+
+} // namespace runboard

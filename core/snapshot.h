@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "guardedfile.h"
+#include "json.h"
+
+#include <QDateTime>
+#include <QSharedDataPointer>
+#include <QString>
+
+#include <memory>
+
+namespace runboard {
+
+class SnapshotData;
+
+// One observed state of a run's manifest.json: the exact bytes read or written, the parsed
+// document, and where it came from. Immutable and implicitly shared, so it crosses threads by
+// value (DESIGN.md §2, §5). The document is shared too, never copied per reader.
+class Snapshot
+{
+public:
+    enum class Source {
+        Initial,  // the first read when a run is opened
+        External, // somebody else changed the file
+        Self,     // our own commit
+    };
+
+    Snapshot();
+    Snapshot(FileSnapshot file, std::shared_ptr<const Json> document, Json heartbeats,
+             Source source, quint64 sequence, QDateTime observedAt);
+    Snapshot(const Snapshot &other);
+    Snapshot &operator=(const Snapshot &other);
+    ~Snapshot();
+
+    bool isNull() const;
+
+    const FileSnapshot &file() const; // bytes + identity
+    const QByteArray &bytes() const;  // exactly what is on disk
+    const Json &document() const;     // the parsed manifest
+    std::shared_ptr<const Json> sharedDocument() const;
+    const Json &heartbeats() const; // heartbeats.json as read with it ({} when absent)
+    Source source() const;
+    quint64 sequence() const; // strictly increasing per open run
+    QDateTime observedAt() const;
+
+    QString runId() const;
+    QString etag() const;
+    qint64 serverGeneration() const;
+
+    // The same state with other heartbeats (heartbeats.json changed, the manifest did not).
+    Snapshot withHeartbeats(Json heartbeats, quint64 sequence) const;
+
+private:
+    QSharedDataPointer<SnapshotData> d;
+};
+
+} // namespace runboard

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: MIT
+// ManifestStore: the commit protocol on real files. Every refusal leaves manifest.json byte for
+// byte as it was; every write is one ADE would accept as its own.
+
+#include "bundlelock.h"
+#include "jsondiff.h"
+#include "jsonwriter.h"
+#include "manifeststore.h"
+#include "resultcheck.h"
+#include "tempbundle.h"
+#include "testpaths.h"
+
+#include <QFile>
+#include <QMap>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace runboard;
+using namespace runboard::test;
+
+namespace {
+
+const QDateTime kNow = QDateTime::fromMSecsSinceEpoch(1784712615123LL, Qt::UTC);
+
+Clock fixedClock()
+{
+    return [] {
+        return kNow;
+    };
+}
+
+ManifestStore storeFor(const TempBundle &bundle)
+{
+    Result<BundleLocation> location = ManifestStore::locate(bundle.bundlePath());
+    return ManifestStore(location.isOk() ? location.value() : BundleLocation{}, fixedClock());
+}
+
+ManifestStore::PatchRequest request(const QString &etag, const char *ops,
+                                    ActorRole role = ActorRole::Lead,
+                                    const QString &session = QStringLiteral("S-lead"))
+{
+    ManifestStore::PatchRequest r;
+    r.ifMatchEtag = etag;
+    r.operations = Json::parse(ops);
+    r.actor = Actor{role, session};
+    return r;
+}
+
+QString etagOf(const Json &manifest)
+{
+    return QString::fromStdString(manifest.at("etag").get<std::string>());
+}
+
+} // namespace
+
+class tst_ManifestStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void locatesARunFolderOrItsManifest_data();
+    void locatesARunFolderOrItsManifest();
+    void readsTheRunWrittenByAde();
+    void aPatchToAdeOutputChangesOnlyWhatItShould();
+    void writesWhatAdeWrites();
+    void keepsAHistoryRingOfFifty();
+    void refusesAStaleEtag();
+    void refusesWhenTheDiskAdvancedSinceLoading();
+    void refusesAHandEditItHasNotSeen();
+    void generationsNeverGoBackwards();
+    void refusals_data();
+    void refusals();
+    void refusesWhileAnotherRunboardHoldsTheLock();
+    void anEmptyPatchWritesNothing();
+    void heartbeatsNeverTouchTheManifest();
+    void heartbeatForAnUnknownAgent();
+    void removesOnlyTempFilesOfDeadWriters();
+    void summarisesOperationsAsAdeDoes_data();
+    void summarisesOperationsAsAdeDoes();
+};
+
+void tst_ManifestStore::locatesARunFolderOrItsManifest_data()
+{
+    QTest::addColumn<QString>("suffix");
+    QTest::addColumn<bool>("found");
+    QTest::newRow("run folder") << QString() << true;
+    QTest::newRow("manifest.json") << QStringLiteral("/manifest.json") << true;
+    QTest::newRow("another file") << QStringLiteral("/plan.md") << false;
+    QTest::newRow("missing path") << QStringLiteral("/nope") << false;
+}
+
+void tst_ManifestStore::locatesARunFolderOrItsManifest()
+{
+    QFETCH(QString, suffix);
+    QFETCH(bool, found);
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    bundle.writeFile(QStringLiteral("plan.md"), "# plan\n");
+    const Result<BundleLocation> location = ManifestStore::locate(bundle.bundlePath() + suffix);
+    QCOMPARE(location.isOk(), found);
+    if (found) {
+        QCOMPARE(location->bundlePath, bundle.bundlePath());
+        QCOMPARE(location->manifestPath, bundle.manifestPath());
+        QCOMPARE(location->runId, bundle.runId());
+    } else {
+        QCOMPARE(location.error().code, ErrorCode::NotFound);
+        QVERIFY(location.error().message.contains(bundle.bundlePath()));
+    }
+}
+
+void tst_ManifestStore::readsTheRunWrittenByAde()
+{
+    const QString fixture = adeFixtureWorktree();
+    if (fixture.isEmpty())
+        QSKIP("shared/fixtures/ade-worktree is not beside this checkout");
+    TempBundle bundle = TempBundle::copyOfWorktree(fixture);
+    ManifestStore store = storeFor(bundle);
+    const Result<ManifestStore::Loaded> loaded = store.load();
+    RUNBOARD_VERIFY_OK(loaded);
+    QCOMPARE(loaded->file.bytes, bundle.readFile(QStringLiteral("manifest.json")));
+    const Json &doc = *loaded->document;
+    QCOMPARE(doc.at("runId").get<std::string>(), bundle.runId().toStdString());
+    QCOMPARE(doc.at("agents").size(), std::size_t(3));
+    QCOMPARE(doc.at("tasks").size(), std::size_t(3));
+    QCOMPARE(doc.at("serverGeneration").get<int>(), 6);
+    const Result<Json> heartbeats = store.readHeartbeats();
+    RUNBOARD_VERIFY_OK(heartbeats);
+    QVERIFY(heartbeats->contains("S-worker-1"));
+}
+
+void tst_ManifestStore::aPatchToAdeOutputChangesOnlyWhatItShould()
+{
+    const QString fixture = adeFixtureWorktree();
+    if (fixture.isEmpty())
+        QSKIP("shared/fixtures/ade-worktree is not beside this checkout");
+    TempBundle bundle = TempBundle::copyOfWorktree(fixture);
+    ManifestStore store = storeFor(bundle);
+    const Json before = *store.load()->document;
+    const QByteArray beforeBytes = bundle.readFile(QStringLiteral("manifest.json"));
+
+    const auto committed
+        = store.commit(request(etagOf(before), R"([{"op":"replace","path":"/tasks/{id:T-2}/title",
+                                                   "value":"Password rules"}])"));
+    RUNBOARD_VERIFY_OK(committed);
+    QVERIFY(committed->written);
+    const Json after = bundle.readManifest();
+
+    // The effect, as a patch: the value, generation, etag, updatedAt and one history entry.
+    const Json changes = jsonDiff(before, after).toJson();
+    QStringList paths;
+    for (const Json &op : changes)
+        paths << QString::fromStdString(op.at("op").get<std::string>() + " "
+                                        + op.at("path").get<std::string>());
+    QCOMPARE(paths, QStringList({QStringLiteral("replace /etag"),
+                                 QStringLiteral("replace /serverGeneration"),
+                                 QStringLiteral("replace /updatedAt"),
+                                 QStringLiteral("replace /tasks/{id:T-2}/title"),
+                                 QStringLiteral("add /history/6")}));
+    QCOMPARE(after.at("serverGeneration").get<int>(), 7);
+    QCOMPARE(bundle.readFile(QStringLiteral(".gen")), QByteArray("7\n"));
+    QVERIFY(committed->warnings.isEmpty());
+
+    // The worktree's index follows, as ADE's does after every persist.
+    QFile index(bundle.worktreePath() + QStringLiteral("/.ade/orchestration/index.json"));
+    QVERIFY(index.open(QIODevice::ReadOnly));
+    const Json entry = Json::parse(index.readAll().toStdString()).at("runs").back();
+    QCOMPARE(entry.at("etag").get<std::string>(), after.at("etag").get<std::string>());
+    QCOMPARE(entry.at("runId").get<std::string>(), bundle.runId().toStdString());
+
+    // The bytes: every other line is untouched (key order, spacing, escapes). Counted as a
+    // multiset, the lines removed are the etag, generation, updatedAt and title; the lines added
+    // are their replacements, the new history entry's opening brace and four members, and one
+    // more "    }," (the old last entry's close gains a comma; "    }" lines stay as many).
+    QMap<QByteArray, int> lineCount;
+    for (const QByteArray &line : beforeBytes.split('\n'))
+        ++lineCount[line];
+    int added = 0;
+    for (const QByteArray &line : bundle.readFile(QStringLiteral("manifest.json")).split('\n')) {
+        if (lineCount.value(line) > 0)
+            --lineCount[line];
+        else
+            ++added;
+    }
+    int removed = 0;
+    for (const int left : std::as_const(lineCount))
+        removed += left;
+    QCOMPARE(removed, 4);
+    QCOMPARE(added, 10);
+    QVERIFY(!bundle.readFile(QStringLiteral("manifest.json")).endsWith('\n'));
+}
+
+void tst_ManifestStore::writesWhatAdeWrites()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId(), 4));
+    ManifestStore store = storeFor(bundle);
+    const auto committed = store.commit(request(
+        QStringLiteral("g4-0a1b2c3d"), R"([{"op":"replace","path":"/title","value":"Renamed"}])"));
+    RUNBOARD_VERIFY_OK(committed);
+    const Json after = bundle.readManifest();
+    const QString etag = etagOf(after);
+    QVERIFY2(QRegularExpression(QStringLiteral("^g5-[0-9a-f]{8}$")).match(etag).hasMatch(),
+             qPrintable(etag));
+    QCOMPARE(after.at("updatedAt").get<std::string>(), std::string("2026-07-22T09:30:15.123Z"));
+    const Json &last = after.at("history").back();
+    QCOMPARE(QString::fromStdString(last.at("etag").get<std::string>()), etag);
+    QCOMPARE(last.at("summary").get<std::string>(), std::string("patch"));
+    QCOMPARE(QString::fromStdString(last.at("patchKindSummary").get<std::string>()),
+             QStringLiteral("/title×1"));
+    const std::string text = JsonWriter::write(after);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")),
+             QByteArray(text.data(), qsizetype(text.size())));
+    QCOMPARE(bundle.tempFiles(), QStringList());
+}
+
+void tst_ManifestStore::keepsAHistoryRingOfFifty()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+    QString etag = QStringLiteral("g1-0a1b2c3d");
+    for (int i = 0; i < 55; ++i) {
+        const auto committed = store.commit(
+            request(etag, R"([{"op":"replace","path":"/goalSummary","value":"step"}])"));
+        RUNBOARD_VERIFY_OK(committed);
+        etag = etagOf(*committed->result.document);
+    }
+    const Json after = bundle.readManifest();
+    QCOMPARE(after.at("history").size(), std::size_t(ManifestStore::kHistoryLimit));
+    QCOMPARE(QString::fromStdString(after.at("history").back().at("etag").get<std::string>()),
+             etag);
+    QCOMPARE(after.at("serverGeneration").get<int>(), 56);
+}
+
+void tst_ManifestStore::refusesAStaleEtag()
+{
+    TempBundle bundle;
+    const QByteArray original = bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+    const auto refused = store.commit(
+        request(QStringLiteral("bogus-etag"), R"([{"op":"replace","path":"/title","value":"x"}])"));
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().code, ErrorCode::EtagConflict);
+    QCOMPARE(refused.error().details.at("etag").get<std::string>(), std::string("g1-0a1b2c3d"));
+    QCOMPARE(refused.error().details.at("serverGeneration").get<int>(), 1);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), original);
+}
+
+void tst_ManifestStore::refusesWhenTheDiskAdvancedSinceLoading()
+{
+    // The seed bug (ADE PR #375): loaded, then someone else advances the file; a patch made with
+    // the old etag must not overwrite theirs.
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+    const QString oldEtag = etagOf(*store.load()->document);
+
+    Json theirs = TempBundle::minimalManifest(bundle.runId(), 2);
+    theirs["etag"] = "g2-external";
+    theirs["title"] = "Their title";
+    const QByteArray theirBytes = bundle.writeManifest(theirs);
+
+    const auto refused
+        = store.commit(request(oldEtag, R"([{"op":"replace","path":"/title","value":"Mine"}])"));
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().code, ErrorCode::EtagConflict);
+    QCOMPARE(refused.error().details.at("etag").get<std::string>(), std::string("g2-external"));
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), theirBytes);
+    QCOMPARE(bundle.tempFiles(), QStringList());
+}
+
+void tst_ManifestStore::refusesAHandEditItHasNotSeen()
+{
+    TempBundle bundle;
+    const QByteArray seen = bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+
+    Json edited = TempBundle::minimalManifest(bundle.runId());
+    edited["goalSummary"] = "Edited by hand, etag and generation kept";
+    const QByteArray editedBytes = bundle.writeManifest(edited);
+
+    ManifestStore::PatchRequest r = request(QStringLiteral("g1-0a1b2c3d"),
+                                            R"([{"op":"replace","path":"/title","value":"x"}])");
+    r.seenBytes = seen;
+    const auto refused = store.commit(r);
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().code, ErrorCode::EtagConflict);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), editedBytes);
+}
+
+void tst_ManifestStore::generationsNeverGoBackwards()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId(), 7));
+    bundle.writeFile(QStringLiteral(".gen"), "7\n");
+    // A git checkout brings back generation 3.
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId(), 3));
+    ManifestStore store = storeFor(bundle);
+    const auto committed = store.commit(request(
+        QStringLiteral("g3-0a1b2c3d"), R"([{"op":"replace","path":"/title","value":"x"}])"));
+    RUNBOARD_VERIFY_OK(committed);
+    QCOMPARE(bundle.readManifest().at("serverGeneration").get<int>(), 8);
+    QCOMPARE(bundle.readFile(QStringLiteral(".gen")), QByteArray("8\n"));
+}
+
+void tst_ManifestStore::refusals_data()
+{
+    QTest::addColumn<QByteArray>("ops");
+    QTest::addColumn<int>("role");
+    QTest::addColumn<QByteArray>("manifestOverride"); // replaces manifest.json when not empty
+    QTest::addColumn<ErrorCode>("code");
+    QTest::addColumn<QString>("mentions");
+
+    const auto lead = int(ActorRole::Lead);
+    QTest::newRow("ops not an array") << QByteArray(R"({"op":"add"})") << lead << QByteArray()
+                                      << ErrorCode::InvalidPatch << QString();
+    QTest::newRow("missing target")
+        << QByteArray(R"([{"op":"replace","path":"/tasks/{id:T-9}/status","value":"done"}])")
+        << lead << QByteArray() << ErrorCode::InvalidPatch << QStringLiteral("T-9");
+    QTest::newRow("failed test op")
+        << QByteArray(R"([{"op":"test","path":"/title","value":"other"}])") << lead << QByteArray()
+        << ErrorCode::InvalidPatch << QStringLiteral("/title");
+    QTest::newRow("lead may not change runId")
+        << QByteArray(R"([{"op":"replace","path":"/runId","value":"R-x"}])") << lead << QByteArray()
+        << ErrorCode::PolicyDenied << QStringLiteral("/runId");
+    QTest::newRow("worker outside its allow-list")
+        << QByteArray(R"([{"op":"replace","path":"/title","value":"x"}])") << int(ActorRole::Worker)
+        << QByteArray() << ErrorCode::PolicyDenied << QStringLiteral("/title");
+    QTest::newRow("no agents left (scenario 14)")
+        << QByteArray(R"([{"op":"replace","path":"/agents","value":[]}])") << lead << QByteArray()
+        << ErrorCode::PolicyDenied << QStringLiteral("sessionId");
+    QTest::newRow("not a phase") << QByteArray(
+        R"([{"op":"replace","path":"/currentPhase","value":"bogus"}])")
+                                 << int(ActorRole::User) << QByteArray()
+                                 << ErrorCode::ValidationFailed << QStringLiteral("bogus");
+    QTest::newRow("duplicate task ids (scenario 15)")
+        << QByteArray(R"([{"op":"add","path":"/tasks/-","value":{"id":"T-1","phaseId":"planning",
+            "title":"a","description":"","status":"pending",
+            "validationGate":{"required":false,"stepIds":[]}}},
+            {"op":"add","path":"/tasks/-","value":{"id":"T-1","phaseId":"planning",
+            "title":"b","description":"","status":"pending",
+            "validationGate":{"required":false,"stepIds":[]}}}])")
+        << lead << QByteArray() << ErrorCode::ValidationFailed << QStringLiteral("T-1");
+    QTest::newRow("invalid JSON on disk")
+        << QByteArray(R"([{"op":"replace","path":"/title","value":"x"}])") << lead
+        << QByteArray("{\n  \"version\": 1,\n  \"runId\": \n}") << ErrorCode::Unreadable
+        << QStringLiteral("line 4, column 1");
+    QTest::newRow("not a v1 manifest")
+        << QByteArray(R"([{"op":"replace","path":"/title","value":"x"}])") << lead
+        << QByteArray(R"({"version": 2})") << ErrorCode::Unreadable << QStringLiteral("version");
+    QTest::newRow("another run's manifest (a checkout)")
+        << QByteArray(R"([{"op":"replace","path":"/title","value":"x"}])") << lead
+        << QByteArray(R"({"version":1,"runId":"R-foreign-checkout","etag":"g1-0a1b2c3d",
+                          "serverGeneration":1})")
+        << ErrorCode::RunSuspended << QStringLiteral("R-foreign-checkout");
+}
+
+void tst_ManifestStore::refusals()
+{
+    QFETCH(QByteArray, ops);
+    QFETCH(int, role);
+    QFETCH(QByteArray, manifestOverride);
+    QFETCH(ErrorCode, code);
+    QFETCH(QString, mentions);
+
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    if (!manifestOverride.isEmpty())
+        QVERIFY(bundle.writeFile(QStringLiteral("manifest.json"), manifestOverride));
+    const QByteArray before = bundle.readFile(QStringLiteral("manifest.json"));
+    ManifestStore store = storeFor(bundle);
+
+    ManifestStore::PatchRequest r;
+    r.ifMatchEtag = QStringLiteral("g1-0a1b2c3d");
+    r.operations = Json::parse(ops.toStdString());
+    r.actor = Actor{ActorRole(role), QStringLiteral("S-lead")};
+    const auto refused = store.commit(r);
+    QVERIFY(!refused.isOk());
+    QCOMPARE(errorCodeName(refused.error().code), errorCodeName(code));
+    QVERIFY2(refused.error().message.contains(mentions), qPrintable(refused.error().message));
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+    QVERIFY(!QFile::exists(bundle.bundlePath() + QStringLiteral("/.gen")));
+    QCOMPARE(bundle.tempFiles(), QStringList());
+}
+
+void tst_ManifestStore::refusesWhileAnotherRunboardHoldsTheLock()
+{
+    TempBundle bundle;
+    const QByteArray before = bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    BundleLock other(bundle.manifestPath());
+    RUNBOARD_VERIFY_OK(other.lock());
+    ManifestStore store = storeFor(bundle);
+    store.setLockTimeout(std::chrono::milliseconds(50));
+    const auto refused = store.commit(request(QStringLiteral("g1-0a1b2c3d"),
+                                              R"([{"op":"replace","path":"/title","value":"x"}])"));
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().code, ErrorCode::IoError);
+    QVERIFY(refused.error().message.contains(QStringLiteral("manifest.json.lock")));
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+}
+
+void tst_ManifestStore::anEmptyPatchWritesNothing()
+{
+    TempBundle bundle;
+    const QByteArray before = bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+    const auto committed = store.commit(request(QStringLiteral("g1-0a1b2c3d"), "[]"));
+    RUNBOARD_VERIFY_OK(committed);
+    QVERIFY(!committed->written);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+}
+
+void tst_ManifestStore::heartbeatsNeverTouchTheManifest()
+{
+    // Format doc scenario 19: manifest.json and .gen bytes unchanged, heartbeats.json updated.
+    TempBundle bundle;
+    const QByteArray before = bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    bundle.writeFile(QStringLiteral(".gen"), "1\n");
+    bundle.writeFile(QStringLiteral("heartbeats.json"),
+                     "{\n  \"S-other\": \"2026-01-01T00:00:00.000Z\"\n}\n");
+    ManifestStore store = storeFor(bundle);
+    const Result<QDateTime> at = store.recordHeartbeat(QStringLiteral("S-lead"));
+    RUNBOARD_VERIFY_OK(at);
+    QCOMPARE(at.value(), kNow);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+    QCOMPARE(bundle.readFile(QStringLiteral(".gen")), QByteArray("1\n"));
+    QCOMPARE(bundle.readFile(QStringLiteral("heartbeats.json")),
+             QByteArray("{\n  \"S-other\": \"2026-01-01T00:00:00.000Z\",\n"
+                        "  \"S-lead\": \"2026-07-22T09:30:15.123Z\"\n}\n"));
+}
+
+void tst_ManifestStore::heartbeatForAnUnknownAgent()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+    const Result<QDateTime> refused = store.recordHeartbeat(QStringLiteral("S-ghost"));
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().code, ErrorCode::NotFound);
+    QVERIFY(refused.error().message.contains(QStringLiteral("S-ghost")));
+    QVERIFY(!QFile::exists(bundle.bundlePath() + QStringLiteral("/heartbeats.json")));
+}
+
+void tst_ManifestStore::removesOnlyTempFilesOfDeadWriters()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    const QString dead = QStringLiteral("manifest.json.999999999.1753176615120.k3j2a.tmp");
+    const QString alive = QStringLiteral("manifest.json.%1.1753176615120.abc12.tmp")
+                              .arg(QCoreApplication::applicationPid());
+    QVERIFY(bundle.writeFile(dead, "{"));
+    QVERIFY(bundle.writeFile(alive, "{"));
+    ManifestStore store(ManifestStore::locate(bundle.bundlePath()).value()); // real clock
+    QCOMPARE(store.removeStaleTempFiles(), 1);
+    QCOMPARE(bundle.tempFiles(), QStringList({alive}));
+}
+
+void tst_ManifestStore::summarisesOperationsAsAdeDoes_data()
+{
+    QTest::addColumn<QByteArray>("ops");
+    QTest::addColumn<QString>("summary");
+    QTest::newRow("one") << QByteArray(
+        R"([{"op":"replace","path":"/tasks/{id:T-1}/status","value":"done"}])")
+                         << QStringLiteral("/tasks/{id:T-1}/status×1");
+    QTest::newRow("deep paths cut at four pieces")
+        << QByteArray(R"([{"op":"add","path":"/validationStrategy/checklist/{id:C-1}/runs/-"},
+                          {"op":"replace","path":"/title"},
+                          {"op":"replace","path":"/validationStrategy/checklist/{id:C-1}/latestRunId"}])")
+        << QStringLiteral("/validationStrategy/checklist/{id:C-1}×2,/title×1");
+}
+
+void tst_ManifestStore::summarisesOperationsAsAdeDoes()
+{
+    QFETCH(QByteArray, ops);
+    QFETCH(QString, summary);
+    QCOMPARE(ManifestStore::summarizeOperations(Json::parse(ops.toStdString())), summary);
+}
+
+QTEST_GUILESS_MAIN(tst_ManifestStore)
+#include "tst_manifeststore.moc"
