@@ -84,6 +84,8 @@ ManifestService::ManifestService(BundleLocation location, Options options, QObje
       m_store(std::move(location), m_options.clock)
 {
     qRegisterMetaType<runboard::Snapshot>();
+    qRegisterMetaType<runboard::ServiceOutcome>();
+    qRegisterMetaType<runboard::ManifestStore::PatchRequest>();
 }
 
 ManifestService::~ManifestService() = default;
@@ -189,6 +191,32 @@ void ManifestService::reload()
     if (m_state == State::Closed)
         return;
     lookLocked();
+}
+
+namespace {
+
+ServiceOutcome outcomeOf(quint64 requestId, const Result<Snapshot> &result)
+{
+    ServiceOutcome outcome;
+    outcome.requestId = requestId;
+    outcome.ok = result.isOk();
+    if (result.isOk())
+        outcome.snapshot = result.value();
+    else
+        outcome.error = result.error();
+    return outcome;
+}
+
+} // namespace
+
+void ManifestService::openRequested(quint64 requestId)
+{
+    Q_EMIT requestFinished(outcomeOf(requestId, open()));
+}
+
+void ManifestService::patchRequested(quint64 requestId, const ManifestStore::PatchRequest &request)
+{
+    Q_EMIT requestFinished(outcomeOf(requestId, patch(request)));
 }
 
 Snapshot ManifestService::snapshot() const

@@ -13,6 +13,15 @@
 
 namespace runboard {
 
+// The answer to a request made through the queued (asynchronous) interface.
+struct ServiceOutcome
+{
+    quint64 requestId = 0;
+    bool ok = false;
+    Snapshot snapshot; // ok: the resulting state (open, patch)
+    Error error;       // !ok
+};
+
 // One open run (DESIGN.md §2, §4, §5): the last good snapshot, the watcher, and every operation
 // that reads or writes the bundle, serialised through the run's QMutex.
 //
@@ -70,6 +79,11 @@ public:
     // Looks at the disk now (the watcher calls this; so can a Reload action).
     void reload();
 
+    // The same operations for callers in other threads (the GUI): invoke them queued; the
+    // answer comes as requestFinished with the same id.
+    void openRequested(quint64 requestId);
+    void patchRequested(quint64 requestId, const runboard::ManifestStore::PatchRequest &request);
+
     Snapshot snapshot() const;
     State state() const;
     QString stateMessage() const;
@@ -82,6 +96,7 @@ Q_SIGNALS:
     void lifecycleChanged(runboard::ManifestService::Lifecycle event, const QString &message,
                           quint64 sequence);
     void planChanged(const QByteArray &plan);
+    void requestFinished(const runboard::ServiceOutcome &outcome);
 
 private:
     // All of these run with m_mutex held.
@@ -115,3 +130,5 @@ private:
 } // namespace runboard
 
 Q_DECLARE_METATYPE(runboard::Snapshot)
+Q_DECLARE_METATYPE(runboard::ServiceOutcome)
+Q_DECLARE_METATYPE(runboard::ManifestStore::PatchRequest)

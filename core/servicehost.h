@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "manifestservice.h"
+
+#include <QObject>
+#include <QPointer>
+
+class QThread;
+
+namespace runboard {
+
+class ServiceHost;
+
+// The GUI's handle on one open run. Lives in the GUI thread; its ManifestService lives in the
+// host's service thread and is only ever reached through queued calls, so the GUI thread never
+// waits on disk I/O or on the run's mutex. Deleting the handle closes the run.
+class RunHandle : public QObject
+{
+    Q_OBJECT
+
+public:
+    ~RunHandle() override;
+
+    const BundleLocation &location() const { return m_location; }
+    bool isOpen() const { return m_open; }
+    // The newest state delivered so far (null until opened).
+    Snapshot snapshot() const { return m_snapshot; }
+    ManifestService::State state() const { return m_state; }
+
+    // Queued; the answer is patchFinished with the returned id.
+    quint64 requestPatch(const ManifestStore::PatchRequest &request);
+    void requestReload();
+
+    // For tests and diagnostics: the thread the service lives in.
+    QThread *serviceThread() const;
+
+Q_SIGNALS:
+    void opened(const runboard::Snapshot &snapshot);
+    void openFailed(const runboard::Error &error);
+    void snapshotChanged(const runboard::Snapshot &snapshot);
+    void lifecycleChanged(runboard::ManifestService::Lifecycle event, const QString &message);
+    void planChanged(const QByteArray &plan);
+    void patchFinished(const runboard::ServiceOutcome &outcome);
+
+private:
+    friend class ServiceHost;
+    RunHandle(BundleLocation location, QObject *parent);
+    void onRequestFinished(const ServiceOutcome &outcome);
+    void onSnapshot(const Snapshot &snapshot);
+    void onLifecycle(ManifestService::Lifecycle event, const QString &message, quint64 sequence);
+
+    BundleLocation m_location;
+    QPointer<ManifestService> m_service;
+    Snapshot m_snapshot;
+    ManifestService::State m_state = ManifestService::State::Closed;
+    quint64 m_lastSequence = 0;
+    quint64 m_nextRequest = 1;
+    quint64 m_openRequest = 0;
+    bool m_open = false;
+};
+
+// Owns the service thread (DESIGN.md §5) and opens runs in it. Lives in the GUI thread.
+class ServiceHost : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ServiceHost(QObject *parent = nullptr);
+    ~ServiceHost() override; // closes every run, then stops the thread
+
+    // Starts opening a run; the handle says `opened` or `openFailed`. The host owns the handle
+    // until the caller deletes it.
+    RunHandle *open(const BundleLocation &location,
+                    ManifestService::Options options = ManifestService::Options());
+
+private:
+    QThread *m_thread = nullptr;
+};
+
+} // namespace runboard
+
+Q_DECLARE_METATYPE(runboard::Error)

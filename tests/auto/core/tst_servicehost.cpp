@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// ServiceHost/RunHandle: the GUI thread talks to a service in another thread only through
+// queued calls and signals, and sees states in order.
+
+#include "jsonwriter.h"
+#include "servicehost.h"
+#include "tempbundle.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+using namespace runboard;
+using namespace runboard::test;
+
+namespace {
+
+void renameOver(const TempBundle &bundle, const Json &manifest)
+{
+    const std::string text = JsonWriter::write(manifest);
+    const QString temp = bundle.bundlePath() + QStringLiteral("/incoming.part");
+    QFile file(temp);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text.data(), qint64(text.size()));
+    file.close();
+    QVERIFY(::rename(QFile::encodeName(temp).constData(),
+                     QFile::encodeName(bundle.manifestPath()).constData())
+            == 0);
+}
+
+ManifestStore::PatchRequest titlePatch(const QString &etag)
+{
+    ManifestStore::PatchRequest request;
+    request.ifMatchEtag = etag;
+    request.operations
+        = Json::parse(R"([{"op":"replace","path":"/title","value":"From the GUI"}])");
+    request.actor = Actor{ActorRole::User, QString()};
+    return request;
+}
+
+} // namespace
+
+class tst_ServiceHost : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void opensInTheServiceThread();
+    void reportsARunThatCannotBeOpened();
+    void deliversExternalChangesInOrder();
+    void patchesAndConflictsComeBackAsSignals();
+    void closingWithRequestsInFlightIsSafe();
+};
+
+void tst_ServiceHost::opensInTheServiceThread()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ServiceHost host;
+    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
+    QSignalSpy opened(run, &RunHandle::opened);
+    QVERIFY(opened.wait());
+    QVERIFY(run->isOpen());
+    QCOMPARE(run->state(), ManifestService::State::Live);
+    QCOMPARE(run->snapshot().etag(), QStringLiteral("g1-0a1b2c3d"));
+    QVERIFY(run->serviceThread() != nullptr);
+    QVERIFY(run->serviceThread() != QThread::currentThread());
+}
+
+void tst_ServiceHost::reportsARunThatCannotBeOpened()
+{
+    TempBundle bundle;
+    QVERIFY(bundle.writeFile(QStringLiteral("manifest.json"), "[1, 2"));
+    ServiceHost host;
+    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
+    QSignalSpy failed(run, &RunHandle::openFailed);
+    QVERIFY(failed.wait());
+    const auto error = failed.constFirst().at(0).value<Error>();
+    QCOMPARE(error.code, ErrorCode::Unreadable);
+    QVERIFY(error.message.contains(bundle.manifestPath()));
+    QVERIFY(!run->isOpen());
+}
+
+void tst_ServiceHost::deliversExternalChangesInOrder()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ServiceHost host;
+    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
+    QSignalSpy snapshots(run, &RunHandle::snapshotChanged);
+    QVERIFY(QSignalSpy(run, &RunHandle::opened).wait());
+    for (int generation = 2; generation <= 6; ++generation) {
+        Json next = TempBundle::minimalManifest(bundle.runId(), generation);
+        renameOver(bundle, next);
+        QTRY_COMPARE(run->snapshot().serverGeneration(), generation);
+    }
+    qint64 previous = 0;
+    for (const QList<QVariant> &args : std::as_const(snapshots)) {
+        const auto snapshot = args.at(0).value<Snapshot>();
+        QVERIFY(snapshot.serverGeneration() > previous);
+        previous = snapshot.serverGeneration();
+    }
+    QCOMPARE(previous, 6);
+}
+
+void tst_ServiceHost::patchesAndConflictsComeBackAsSignals()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ServiceHost host;
+    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
+    QVERIFY(QSignalSpy(run, &RunHandle::opened).wait());
+    QSignalSpy finished(run, &RunHandle::patchFinished);
+
+    const quint64 first = run->requestPatch(titlePatch(run->snapshot().etag()));
+    QVERIFY(finished.wait());
+    auto outcome = finished.takeFirst().at(0).value<ServiceOutcome>();
+    QCOMPARE(outcome.requestId, first);
+    QVERIFY(outcome.ok);
+    QCOMPARE(outcome.snapshot.source(), Snapshot::Source::Self);
+    QCOMPARE(bundle.readManifest().at("title").get<std::string>(), std::string("From the GUI"));
+
+    const quint64 second = run->requestPatch(titlePatch(QStringLiteral("g1-0a1b2c3d")));
+    QVERIFY(finished.wait());
+    outcome = finished.takeFirst().at(0).value<ServiceOutcome>();
+    QCOMPARE(outcome.requestId, second);
+    QVERIFY(!outcome.ok);
+    QCOMPARE(outcome.error.code, ErrorCode::EtagConflict);
+}
+
+void tst_ServiceHost::closingWithRequestsInFlightIsSafe()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    auto host = std::make_unique<ServiceHost>();
+    RunHandle *run = host->open(ManifestStore::locate(bundle.bundlePath()).value());
+    QVERIFY(QSignalSpy(run, &RunHandle::opened).wait());
+    for (int i = 0; i < 20; ++i)
+        run->requestPatch(titlePatch(run->snapshot().etag()));
+    delete run;   // answers still in flight are dropped, not delivered to a dead object
+    host.reset(); // stops the thread; the service is deleted there
+    QVERIFY(bundle.readManifest().is_object());
+    QCOMPARE(bundle.tempFiles(), QStringList());
+}
+
+QTEST_GUILESS_MAIN(tst_ServiceHost)
+#include "tst_servicehost.moc"
