@@ -89,6 +89,7 @@ private Q_SLOTS:
     void refusesToOpenWhatIsNotARun();
     void anExternalChangeAppearsByItself();
     void ownWritesAreNotEchoed();
+    void aManifestAndPlanChangedTogetherBothArrive();
     void aHandEditKeepingTheEtagIsAnExternalChange();
     void aStalePatchIsRefusedAndTheDiskStateShown();
     void aLowerGenerationIsARollback();
@@ -193,6 +194,20 @@ void tst_ManifestService::ownWritesAreNotEchoed()
     m_service->reload();
     QCoreApplication::processEvents();
     QCOMPARE(m_snapshots->count(), 3);
+}
+
+void tst_ManifestService::aManifestAndPlanChangedTogetherBothArrive()
+{
+    // Format doc scenario 8 (ADE issue #408: one shared debounce dropped one of the two).
+    m_bundle->writeFile(QStringLiteral("plan.md"), "# Plan\n");
+    start();
+    QSignalSpy plans(m_service.get(), &ManifestService::planChanged);
+    renameOver(*m_bundle, bytesOf(manifestAt(*m_bundle, 2, "New title")));
+    QVERIFY(m_bundle->writeFile(QStringLiteral("plan.md"), "# Plan\n\n## Goal\n\nNew goal\n"));
+    QTRY_COMPARE(m_service->snapshot().etag(), QStringLiteral("g2-external"));
+    QTRY_COMPARE(m_service->plan(), QByteArray("# Plan\n\n## Goal\n\nNew goal\n"));
+    QTRY_VERIFY(!plans.isEmpty());
+    QCOMPARE(plans.constLast().at(0).toByteArray(), QByteArray("# Plan\n\n## Goal\n\nNew goal\n"));
 }
 
 void tst_ManifestService::aHandEditKeepingTheEtagIsAnExternalChange()
