@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 namespace runboard {
 
@@ -98,20 +99,15 @@ std::string childPath(const std::string &parent, std::string_view token)
 
 // The token that addresses array[index]: `{field:value}` when that predicate selects this very
 // element (first match, a value the predicate syntax can carry), the decimal index otherwise.
-std::string elementToken(const Json &array, std::size_t index, const char *field)
+// How an error path names element `index` of an array: by predicate when its id names exactly
+// that element (it is the first with that id and the id can be written as a predicate), else by
+// position.
+std::string elementToken(std::size_t index, const char *field, const std::string &id,
+                         bool firstWithThisId)
 {
-    const Json *id = member(array[index], field);
-    if (!isNonEmptyString(id))
+    if (!firstWithThisId || id.empty() || id.find('}') != std::string::npos)
         return std::to_string(index);
-    const std::string &value = id->get_ref<const std::string &>();
-    if (value.find('}') != std::string::npos)
-        return std::to_string(index);
-    for (std::size_t i = 0; i < index; ++i) {
-        const Json *earlier = member(array[i], field);
-        if (earlier && earlier->is_string() && earlier->get_ref<const std::string &>() == value)
-            return std::to_string(index);
-    }
-    return '{' + std::string(field) + ':' + value + '}';
+    return '{' + std::string(field) + ':' + id + '}';
 }
 
 // A value as it would appear in the file, shortened for a message.
@@ -220,6 +216,10 @@ Check checkEntries(const Json &array, const QString &arrayName, const std::strin
                    const char *idField, bool uniqueIds, const LabelFor &labelFor,
                    const EntryCheck &checkEntry)
 {
+    // Ids seen so far: duplicates and error paths in one pass, not a rescan per element
+    // (manifests hold thousands of tasks).
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(array.size());
     for (std::size_t i = 0; i < array.size(); ++i) {
         const Json &entry = array[i];
         const QString index = QString::number(i);
@@ -233,20 +233,15 @@ Check checkEntries(const Json &array, const QString &arrayName, const std::strin
                            childPath(indexPath, idField)};
         }
         const std::string &idText = id->get_ref<const std::string &>();
-        if (uniqueIds) {
-            for (std::size_t j = 0; j < i; ++j) {
-                const Json *earlier = member(array[j], idField);
-                if (earlier && earlier->is_string()
-                    && earlier->get_ref<const std::string &>() == idText) {
-                    return Failure{tr("%1 contains duplicate %2 %3")
-                                       .arg(arrayName, fieldName(idField), qstr(idText)),
-                                   childPath(indexPath, idField)};
-                }
-            }
+        const bool first = seen.insert(idText).second;
+        if (uniqueIds && !first) {
+            return Failure{
+                tr("%1 contains duplicate %2 %3").arg(arrayName, fieldName(idField), qstr(idText)),
+                childPath(indexPath, idField)};
         }
         if (checkEntry) {
             const Place place{labelFor(qstr(idText)),
-                              childPath(arrayPath, elementToken(array, i, idField))};
+                              childPath(arrayPath, elementToken(i, idField, idText, first))};
             if (Check failure = checkEntry(entry, place))
                 return failure;
         }

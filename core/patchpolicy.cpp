@@ -818,6 +818,16 @@ private:
         if (tasks == nullptr || !tasks->is_array())
             return;
         const std::vector<const Json *> newEntries = newUserOverrideEntries();
+        // The base's tasks by id, built once: a lookup per task must not rescan thousands.
+        std::unordered_map<std::string_view, const Json *> baseTasks;
+        if (const Json *before = member(m_base, "tasks"); before != nullptr && before->is_array()) {
+            baseTasks.reserve(before->size());
+            for (const Json &candidate : *before) {
+                const Json *candidateId = member(candidate, "id");
+                if (candidateId != nullptr && candidateId->is_string())
+                    baseTasks.emplace(candidateId->get_ref<const std::string &>(), &candidate);
+            }
+        }
         for (const Json &task : *tasks) {
             const Json *id = member(task, "id");
             // A task without an id cannot be named; shape validation rejects it.
@@ -827,7 +837,8 @@ private:
             const std::string taskToken = JsonPointer::predicateToken("id", taskId);
             const Tokens requiredPlace{"tasks", taskToken, "validationGate", "required"};
             const Tokens statusPlace{"tasks", taskToken, "status"};
-            const Json *old = findTask(m_base, taskId);
+            const auto known = baseTasks.find(taskId);
+            const Json *old = known == baseTasks.end() ? nullptr : known->second;
 
             const std::optional<int> lowerOp = literalOp(requiredPlace, Json(false));
             const bool lowered = lowerOp.has_value()
