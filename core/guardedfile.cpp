@@ -149,7 +149,8 @@ bool writeAll(int fd, const QByteArray &bytes)
 
 // Writes bytes to a new temp file beside `path` and fsyncs it. The temp file takes the mode of
 // the file it will replace, so a replace does not change permissions.
-Result<QString> writeTemp(const QString &path, const QByteArray &bytes)
+Result<QString> writeTemp(const QString &path, const QByteArray &bytes,
+                          GuardedFile::Durability durability)
 {
     mode_t mode = 0644;
     struct stat st;
@@ -174,7 +175,7 @@ Result<QString> writeTemp(const QString &path, const QByteArray &bytes)
     ::fchmod(fd, mode); // open() applied the umask; keep the target's exact mode
     if (!writeAll(fd, bytes))
         return ioError(tr("cannot write"), tempPath, errno);
-    if (::fsync(fd) != 0)
+    if (durability == GuardedFile::Durability::Synced && ::fsync(fd) != 0)
         return ioError(tr("cannot flush to disk"), tempPath, errno);
     if (file.close() != 0)
         return ioError(tr("cannot close"), tempPath, errno);
@@ -281,9 +282,9 @@ Result<FileSnapshot> GuardedFile::read(const QString &path)
 Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
                                                          const FileSnapshot &base,
                                                          const QByteArray &bytes,
-                                                         const Hooks &hooks)
+                                                         const Hooks &hooks, Durability durability)
 {
-    Result<QString> written = writeTemp(path, bytes);
+    Result<QString> written = writeTemp(path, bytes, durability);
     if (!written.isOk())
         return written.error();
     TempFile temp(written.value());
@@ -335,7 +336,7 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
         }
         outcome.method = ReplaceMethod::NoReplace;
     }
-    outcome.folderSynced = syncFolderOf(path);
+    outcome.folderSynced = durability == Durability::Synced && syncFolderOf(path);
     return outcome;
 }
 
@@ -347,9 +348,9 @@ FileIdentity GuardedFile::identity(const QString &path)
     return identityOf(st);
 }
 
-Result<void> GuardedFile::write(const QString &path, const QByteArray &bytes)
+Result<void> GuardedFile::write(const QString &path, const QByteArray &bytes, Durability durability)
 {
-    Result<QString> written = writeTemp(path, bytes);
+    Result<QString> written = writeTemp(path, bytes, durability);
     if (!written.isOk())
         return written.error();
     TempFile temp(written.value());
@@ -357,7 +358,8 @@ Result<void> GuardedFile::write(const QString &path, const QByteArray &bytes)
         != 0)
         return ioError(tr("cannot replace"), path, errno);
     temp.release();
-    syncFolderOf(path);
+    if (durability == Durability::Synced)
+        syncFolderOf(path);
     return {};
 }
 

@@ -57,6 +57,11 @@ public:
         bool folderSynced = false; // false when the folder's fsync failed after the replace
     };
 
+    // Synced: the data and the rename are fsynced before the call returns (the manifest).
+    // Relaxed: temp file and rename without fsync, for derived files that heal themselves if a
+    // power loss takes their last write (.gen, index.json, heartbeats.json); still atomic.
+    enum class Durability { Synced, Relaxed };
+
     // Test seams: called at the named moment of replace(); production passes none.
     struct Hooks
     {
@@ -73,14 +78,16 @@ public:
     // keeps the other writer's version, untouched), IoError for write, fsync or rename failures.
     // On any error no temp file is left behind and `path` is as it was.
     static Result<ReplaceOutcome> replace(const QString &path, const FileSnapshot &base,
-                                          const QByteArray &bytes, const Hooks &hooks = {});
+                                          const QByteArray &bytes, const Hooks &hooks = {},
+                                          Durability durability = Durability::Synced);
 
     // The identity of what is at `path` now; size -1 when nothing is there.
     static FileIdentity identity(const QString &path);
 
     // Plain atomic write (temp + fsync + rename + folder fsync) for side files that have no
     // concurrency token (.gen, heartbeats.json, index.json).
-    static Result<void> write(const QString &path, const QByteArray &bytes);
+    static Result<void> write(const QString &path, const QByteArray &bytes,
+                              Durability durability = Durability::Synced);
 
     // Temp files are named "<file name>.<pid>.<ms>.<random>.tmp", as ADE names its own.
     static bool isTempFileName(const QString &fileName);

@@ -261,8 +261,11 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
         committed.warnings
             << tr("the folder %1 could not be synced to disk").arg(m_location.bundlePath);
 
+    // .gen and index.json are derived (from the manifest and the run folders) and heal
+    // themselves, so they are written atomically but without paying for fsync again.
     const Result<void> gen = GuardedFile::write(m_location.filePath(QStringLiteral(".gen")),
-                                                QByteArray::number(generation) + '\n');
+                                                QByteArray::number(generation) + '\n',
+                                                GuardedFile::Durability::Relaxed);
     if (!gen.isOk())
         committed.warnings << gen.error().message;
 
@@ -317,7 +320,8 @@ Result<QDateTime> ManifestStore::recordHeartbeat(const QString &sessionId)
     const std::string text = JsonWriter::write(heartbeats.value()) + '\n';
     const Result<void> written
         = GuardedFile::write(m_location.filePath(QStringLiteral("heartbeats.json")),
-                             QByteArray(text.data(), static_cast<qsizetype>(text.size())));
+                             QByteArray(text.data(), static_cast<qsizetype>(text.size())),
+                             GuardedFile::Durability::Relaxed);
     if (!written.isOk())
         return written.error();
     return now;

@@ -20,7 +20,8 @@
 // - Writers of index.json are serialised by the lock file <dir>/index.json.lock (BundleLock), and
 //   every decision is taken again on a fresh read under that lock. ADE takes no such lock, so the
 //   final replace goes through GuardedFile::replace, which refuses to overwrite bytes we did not
-//   read; we then read again and redo the change, a few times at most.
+//   read; we then read again and redo the change, a few times at most. Index writes are Relaxed
+//   (no fsync): the index heals itself from the run folders.
 // - The listing is ordered by createdAt (a stable sort, by time where the timestamp parses), so
 //   runs do not move as they are updated, although recordRun() moves entries to the end of the
 //   file as ADE does.
@@ -344,7 +345,7 @@ Result<void> rewriteIndex(const QString &dir, std::chrono::milliseconds lockTime
         if (!bytes)
             return {};
         const Result<GuardedFile::ReplaceOutcome> replaced
-            = GuardedFile::replace(path, *base, *bytes);
+            = GuardedFile::replace(path, *base, *bytes, {}, GuardedFile::Durability::Relaxed);
         if (replaced.isOk())
             return {};
         if (replaced.error().code != ErrorCode::EtagConflict)
