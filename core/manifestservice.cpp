@@ -211,7 +211,9 @@ ServiceOutcome outcomeOf(quint64 requestId, const Result<Snapshot> &result)
 
 void ManifestService::openRequested(quint64 requestId)
 {
-    Q_EMIT requestFinished(outcomeOf(requestId, open()));
+    ServiceOutcome outcome = outcomeOf(requestId, open());
+    outcome.watchMode = watchModeDescription();
+    Q_EMIT requestFinished(outcome);
 }
 
 void ManifestService::patchRequested(quint64 requestId, const ManifestStore::PatchRequest &request)

@@ -20,6 +20,7 @@ struct ServiceOutcome
     bool ok = false;
     Snapshot snapshot; // ok: the resulting state (open, patch)
     Error error;       // !ok
+    QString watchMode; // open: the watcher's mode, as watchModeDescription() says it
 };
 
 // One open run (DESIGN.md §2, §4, §5): the last good snapshot, the watcher, and every operation

@@ -72,6 +72,7 @@ void RunHandle::onRequestFinished(const ServiceOutcome &outcome)
     }
     m_open = true;
     m_state = ManifestService::State::Live;
+    m_watchMode = outcome.watchMode;
     onSnapshot(outcome.snapshot);
     Q_EMIT opened(m_snapshot);
 }

@@ -15,6 +15,7 @@ class ServiceHost;
 // The GUI's handle on one open run. Lives in the GUI thread; its ManifestService lives in the
 // host's service thread and is only ever reached through queued calls, so the GUI thread never
 // waits on disk I/O or on the run's mutex. Deleting the handle closes the run.
+// On open, planChanged (plan.md as read) may arrive before `opened`.
 class RunHandle : public QObject
 {
     Q_OBJECT
@@ -27,6 +28,9 @@ public:
     // The newest state delivered so far (null until opened).
     Snapshot snapshot() const { return m_snapshot; }
     ManifestService::State state() const { return m_state; }
+    // How the run is watched ("ext4, change notifications", "nfs, polling every 1000 ms"); known
+    // once opened.
+    QString watchModeDescription() const { return m_watchMode; }
 
     // Queued; the answer is patchFinished with the returned id.
     quint64 requestPatch(const ManifestStore::PatchRequest &request);
@@ -52,6 +56,7 @@ private:
 
     BundleLocation m_location;
     QPointer<ManifestService> m_service;
+    QString m_watchMode;
     Snapshot m_snapshot;
     ManifestService::State m_state = ManifestService::State::Closed;
     quint64 m_lastSequence = 0;

@@ -66,6 +66,8 @@ void tst_ServiceHost::opensInTheServiceThread()
     QCOMPARE(run->snapshot().etag(), QStringLiteral("g1-0a1b2c3d"));
     QVERIFY(run->serviceThread() != nullptr);
     QVERIFY(run->serviceThread() != QThread::currentThread());
+    QVERIFY2(run->watchModeDescription().contains(QStringLiteral("notifications")),
+             qPrintable(run->watchModeDescription()));
 }
 
 void tst_ServiceHost::reportsARunThatCannotBeOpened()
