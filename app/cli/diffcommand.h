@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "command.h"
+
+namespace runboard::cli {
+
+// `runboard-cli diff A B`: the JSON Patch that turns A into B (jsonDiff).
+class DiffCommand : public Command
+{
+public:
+    DiffCommand();
+
+protected:
+    int execute(const QCommandLineParser &parser, const QStringList &positionals) override;
+};
+
+} // namespace runboard::cli

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+//
+// `serve BUNDLE`: a long-lived service for one run, as the GUI holds one. It keeps one
+// ManifestService (watcher on) in the main thread's event loop, prints its events, and answers
+// JSON requests read from stdin, one per line, each with one line carrying the request's `id`:
+//   {"id":1,"cmd":"patch","ifMatch":…,"ops":[…],"role":…,"session":…,"summary":…}
+//   {"id":2,"cmd":"get"}  {"id":3,"cmd":"heartbeat","session":…}  {"cmd":"quit"}
+// Answers have the shape of the matching command's output. A malformed request is answered with
+// error "usage" and the service goes on; `quit` or EOF ends it with exit status 0.
+// Invariant: requests are handled strictly in order, one at a time, on the main thread; stdin is
+// read by LineReader, which never blocks the loop, so watcher events keep flowing.
+// Thread: main thread.
+
+#include "servecommand.h"
+
+#include "clock.h"
+#include "eventprinter.h"
+#include "jsonreader.h"
+#include "linereader.h"
+#include "output.h"
+#include "patchpolicy.h"
+#include "signalwatcher.h"
+
+namespace runboard::cli {
+
+namespace {
+
+// One serve session: the service, the reader and the request dispatcher.
+class ServeSession : public QObject
+{
+    Q_DECLARE_TR_FUNCTIONS(runboard::cli::ServeSession)
+
+public:
+    explicit ServeSession(ManifestService *service) : m_service(service) {}
+
+    // Returns false when the session should end.
+    bool handle(const QByteArray &line);
+
+private:
+    void answer(const Json &id, Json body) const;
+    void answerError(const Json &id, const Error &error) const;
+    void answerUsage(const Json &id, const QString &message) const;
+
+    ManifestService *m_service;
+};
+
+void ServeSession::answer(const Json &id, Json body) const
+{
+    Json out = Json::object();
+    if (!id.is_null())
+        out["id"] = id;
+    for (auto it = body.begin(); it != body.end(); ++it)
+        out[it.key()] = std::move(it.value());
+    printJson(out);
+}
+
+void ServeSession::answerError(const Json &id, const Error &error) const
+{
+    answer(id, errorObject(error));
+    printDiagnostic(tr("runboard-cli serve: %1: %2").arg(errorCodeName(error.code), error.message));
+}
+
+void ServeSession::answerUsage(const Json &id, const QString &message) const
+{
+    answer(id, usageErrorObject(message));
+    printDiagnostic(tr("runboard-cli serve: bad request: %1").arg(message));
+}
+
+bool ServeSession::handle(const QByteArray &line)
+{
+    if (line.trimmed().isEmpty())
+        return true;
+    const Result<Json> parsed = JsonReader::parse(
+        std::string_view(line.constData(), static_cast<std::size_t>(line.size())));
+    if (!parsed.isOk()) {
+        answerUsage(Json(),
+                    tr("a request is one JSON object per line: %1").arg(parsed.error().message));
+        return true;
+    }
+    const Json &request = parsed.value();
+    if (!request.is_object()) {
+        answerUsage(Json(), tr("a request must be a JSON object"));
+        return true;
+    }
+    const Json id = request.value("id", Json());
+    const auto text = [&request](const char *key) {
+        const auto it = request.find(key);
+        return it != request.end() && it->is_string() ? fromUtf8(it->get<std::string>())
+                                                      : QString();
+    };
+    const QString command = text("cmd");
+
+    if (command == QStringLiteral("quit"))
+        return false;
+    if (command == QStringLiteral("get")) {
+        // The watcher may not have reported a change yet; answer with what the disk holds now.
+        m_service->reload();
+        const Snapshot snapshot = m_service->snapshot();
+        answer(id, Json{{"ok", true},
+                        {"etag", utf8(snapshot.etag())},
+                        {"serverGeneration", snapshot.serverGeneration()},
+                        {"manifest", snapshot.document()}});
+        return true;
+    }
+    if (command == QStringLiteral("heartbeat")) {
+        const QString session = text("session");
+        if (session.isEmpty()) {
+            answerUsage(id, tr("heartbeat needs \"session\""));
+            return true;
+        }
+        const Result<QDateTime> recorded = m_service->heartbeat(session);
+        if (!recorded.isOk()) {
+            answerError(id, recorded.error());
+            return true;
+        }
+        answer(id, Json{{"ok", true},
+                        {"sessionId", utf8(session)},
+                        {"lastHeartbeatAt", utf8(isoTimestamp(recorded.value()))}});
+        return true;
+    }
+    if (command == QStringLiteral("patch")) {
+        ManifestStore::PatchRequest patch;
+        patch.ifMatchEtag = text("ifMatch");
+        if (patch.ifMatchEtag.isEmpty()) {
+            answerUsage(id, tr("patch needs \"ifMatch\": the etag the patch is based on"));
+            return true;
+        }
+        const auto ops = request.find("ops");
+        if (ops == request.end()) {
+            answerUsage(id, tr("patch needs \"ops\": a JSON Patch array"));
+            return true;
+        }
+        patch.operations = *ops;
+        if (request.contains("role")) {
+            const std::optional<ActorRole> role = actorRoleFromName(text("role"));
+            if (!role) {
+                answerUsage(id, tr("unknown role '%1' (expected lead, worker, validator or user)")
+                                    .arg(text("role")));
+                return true;
+            }
+            patch.actor.role = *role;
+        }
+        patch.actor.sessionId = text("session");
+        patch.summary = text("summary");
+        const Result<Snapshot> committed = m_service->patch(patch);
+        if (!committed.isOk()) {
+            answerError(id, committed.error());
+            return true;
+        }
+        answer(id, Json{{"ok", true},
+                        {"etag", utf8(committed->etag())},
+                        {"serverGeneration", committed->serverGeneration()}});
+        return true;
+    }
+    answerUsage(id,
+                command.isEmpty()
+                    ? tr("a request needs \"cmd\": patch, get, heartbeat or quit")
+                    : tr("unknown cmd '%1' (expected patch, get, heartbeat or quit)").arg(command));
+    return true;
+}
+
+} // namespace
+
+ServeCommand::ServeCommand()
+    : Command(QStringLiteral("serve"),
+              tr("Keeps a run open and answers JSON requests read from standard input, one per "
+                 "line (patch, get, heartbeat, quit), while printing its events."))
+{
+    addPositional(QStringLiteral("BUNDLE"), tr("A run folder or its manifest.json."));
+}
+
+int ServeCommand::execute(const QCommandLineParser &, const QStringList &positionals)
+{
+    const Result<BundleLocation> location = locateBundle(positionals[0]);
+    if (!location.isOk())
+        return fail(location.error());
+    ManifestService service(location.value());
+    if (const Result<Snapshot> opened = service.open(); !opened.isOk())
+        return fail(opened.error());
+    EventPrinter printer(&service);
+    printJson(EventPrinter::openEvent(service));
+
+    ServeSession session(&service);
+    LineReader reader;
+    QObject::connect(&reader, &LineReader::lineReceived, &session,
+                     [&session, &reader](const QByteArray &line) {
+                         if (!session.handle(line)) {
+                             reader.stop();
+                             QCoreApplication::exit(0);
+                         }
+                     });
+    QObject::connect(&reader, &LineReader::finished, &session, [] { QCoreApplication::exit(0); });
+    SignalWatcher terminations;
+    QObject::connect(&terminations, &SignalWatcher::terminationRequested, &session,
+                     [] { QCoreApplication::exit(0); });
+    reader.start();
+    return QCoreApplication::exec();
+}
+
+} // namespace runboard::cli
