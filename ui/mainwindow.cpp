@@ -1,52 +1,361 @@
 // SPDX-License-Identifier: MIT
 //
-// The main window. For now it is a frame with a menu bar (File, Help) and a central placeholder
-// naming the run to open; the dashboard tabs hang off this window once the manifest service
-// delivers snapshots. GUI thread only.
+// MainWindow: menus, opening runs, and the window's remembered layout.
+//
+// Design considerations
+// - The GUI thread never reads a bundle (DESIGN.md §5). Snapshots come from the ServiceHost's
+//   thread; deciding what a path is (ManifestStore::locate, RunIndex::list over a worktree's
+//   manifests) runs in QtConcurrent. Only the newest request counts: a slow resolution that
+//   finishes after a newer one is dropped.
+// - Listing a worktree's runs uses RunIndex::Repair::Never: looking must not rewrite
+//   index.json behind ADE's back.
+// - Dialogs open with open() (STYLE.md UI); errors go to the run view's notice bar.
+// - The Edit menu is the place for patches. It is present and disabled in this read-only cut;
+//   RunView::isEditingAllowed() is the switch its actions will follow.
+// - Settings (geometry, splitter, column widths, recent runs) use the application's QSettings.
+// Thread: GUI thread.
 
 #include "mainwindow.h"
 
+#include "runpicker.h"
+#include "runview.h"
+#include "servicehost.h"
 #include "version.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace runboard {
+
+namespace {
+
+const QString kRecentKey = QStringLiteral("recentRuns");
+
+QString localPathOf(const QMimeData *mime)
+{
+    if (!mime || !mime->hasUrls())
+        return {};
+    const QList<QUrl> urls = mime->urls();
+    if (urls.isEmpty() || !urls.constFirst().isLocalFile())
+        return {};
+    return urls.constFirst().toLocalFile();
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Runboard"));
+    setAcceptDrops(true);
     resize(1100, 720);
 
-    m_placeholder = new QLabel(this);
-    m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setWordWrap(true);
-    m_placeholder->setAccessibleName(tr("Run"));
-    setCentralWidget(m_placeholder);
-    setRunPath(QString());
+    m_host = new ServiceHost(this);
+    m_view = new RunView(this);
+    setCentralWidget(m_view);
+    connect(m_view, &RunView::titleChanged, this, &MainWindow::updateTitle);
+    connect(m_view, &RunView::editingAllowedChanged, this, &MainWindow::updateStatus);
 
+    m_resolver = new QFutureWatcher<Resolution>(this);
+    connect(m_resolver, &QFutureWatcher<Resolution>::finished, this, &MainWindow::onResolved);
+
+    m_stateLabel = new QLabel(this);
+    m_stateLabel->setAccessibleName(tr("Run state"));
+    statusBar()->addPermanentWidget(m_stateLabel);
+
+    createMenus();
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    m_view->restoreState(settings);
+    updateStatus();
+}
+
+MainWindow::~MainWindow()
+{
+    // Waiting here is bounded: resolution only stats and lists one folder.
+    m_resolver->waitForFinished();
+}
+
+void MainWindow::createMenus()
+{
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction *openFolder = fileMenu->addAction(tr("&Open Run…"));
+    openFolder->setShortcut(QKeySequence::Open);
+    openFolder->setStatusTip(tr("Open a run folder, or a worktree to pick one of its runs"));
+    connect(openFolder, &QAction::triggered, this, &MainWindow::chooseFolder);
+    QAction *openManifest = fileMenu->addAction(tr("Open &Manifest File…"));
+    openManifest->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connect(openManifest, &QAction::triggered, this, &MainWindow::chooseManifest);
+    m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    fileMenu->addSeparator();
+    m_reloadAction = fileMenu->addAction(tr("&Reload"));
+    m_reloadAction->setShortcut(QKeySequence::Refresh);
+    m_reloadAction->setStatusTip(tr("Look at the run's files again now"));
+    connect(m_reloadAction, &QAction::triggered, this, &MainWindow::reload);
+    m_closeAction = fileMenu->addAction(tr("&Close Run"));
+    m_closeAction->setShortcut(QKeySequence::Close);
+    connect(m_closeAction, &QAction::triggered, this, &MainWindow::closeRun);
+    fileMenu->addSeparator();
     QAction *quit = fileMenu->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
+    QAction *placeholder = editMenu->addAction(tr("Changing the run comes in a later version"));
+    placeholder->setEnabled(false);
+
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction *find = viewMenu->addAction(tr("&Find Task"));
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::WindowShortcut);
+    connect(find, &QAction::triggered, m_view, &RunView::focusTaskFilter);
+    viewMenu->addSeparator();
+    const QStringList tabNames = {tr("Overview"),   tr("Tasks"),   tr("Agents"), tr("Plan"),
+                                  tr("Validation"), tr("History"), tr("Raw"),    tr("Events")};
+    for (int i = 0; i < tabNames.size(); ++i) {
+        QAction *tab = viewMenu->addAction(tabNames.at(i));
+        tab->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key(Qt::Key_1 + i)));
+        connect(tab, &QAction::triggered, this, [this, i] { m_view->showTab(RunView::Tab(i)); });
+    }
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *about = helpMenu->addAction(tr("&About Runboard"));
+    about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
-void MainWindow::setRunPath(const QString &path)
+void MainWindow::openPath(const QString &path)
 {
-    m_runPath = path;
-    if (path.isEmpty()) {
-        m_placeholder->setText(tr("No run open."));
-        setWindowTitle(tr("Runboard"));
-    } else {
-        m_placeholder->setText(tr("Run: %1").arg(path));
-        setWindowTitle(tr("%1 — Runboard").arg(path));
+    m_pendingPath = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Opening %1…").arg(m_pendingPath));
+    if (m_resolver->isRunning())
+        return; // onResolved() starts the newest request when the running one is done
+    m_resolver->setFuture(QtConcurrent::run(&MainWindow::resolve, m_pendingPath));
+}
+
+MainWindow::Resolution MainWindow::resolve(const QString &path)
+{
+    Resolution resolution;
+    resolution.path = path;
+    const Result<BundleLocation> located = ManifestStore::locate(path);
+    if (located.isOk()) {
+        resolution.location = located.value();
+        return resolution;
     }
+    const Result<QList<RunSummary>> runs = RunIndex::list(path, RunIndex::Repair::Never);
+    if (!runs.isOk() || runs->isEmpty()) {
+        resolution.error
+            = located.error().code == ErrorCode::NotFound && !QFileInfo::exists(path)
+                  ? located.error().message
+                  : QCoreApplication::translate(
+                        "MainWindow", "%1 is not a run: give a run folder, its manifest.json, or "
+                                      "a worktree with runs in .ade/orchestration")
+                        .arg(path);
+        return resolution;
+    }
+    if (runs->size() == 1) {
+        const Result<BundleLocation> only = ManifestStore::locate(runs->constFirst().bundlePath);
+        if (only.isOk())
+            resolution.location = only.value();
+        else
+            resolution.error = only.error().message;
+        return resolution;
+    }
+    resolution.runs = runs.value();
+    return resolution;
+}
+
+void MainWindow::onResolved()
+{
+    const Resolution resolution = m_resolver->result();
+    if (resolution.path != m_pendingPath) {
+        m_resolver->setFuture(QtConcurrent::run(&MainWindow::resolve, m_pendingPath));
+        return;
+    }
+    statusBar()->clearMessage();
+    if (resolution.location) {
+        openLocation(*resolution.location);
+        return;
+    }
+    if (!resolution.runs.isEmpty()) {
+        auto *picker = new RunPicker(resolution.path, resolution.runs, this);
+        picker->setAttribute(Qt::WA_DeleteOnClose);
+        connect(picker, &RunPicker::runChosen, this, &MainWindow::openPath);
+        picker->open();
+        Q_EMIT runPickerShown(picker);
+        return;
+    }
+    showError(resolution.error);
+}
+
+void MainWindow::openLocation(const BundleLocation &location)
+{
+    closeRun();
+    m_runPath = location.bundlePath;
+    m_run = m_host->open(location);
+    connect(m_run, &RunHandle::opened, this, &MainWindow::updateStatus);
+    connect(m_run, &RunHandle::lifecycleChanged, this, &MainWindow::updateStatus);
+    connect(m_run, &RunHandle::openFailed, this, &MainWindow::updateStatus);
+    m_view->setRun(m_run);
+    addRecent(location.bundlePath);
+    updateTitle();
+    updateStatus();
+}
+
+void MainWindow::closeRun()
+{
+    if (!m_run)
+        return;
+    m_view->setRun(nullptr);
+    delete m_run.data();
+    m_runPath.clear();
+    updateTitle();
+    updateStatus();
+}
+
+void MainWindow::chooseFolder()
+{
+    auto *dialog = new QFileDialog(this, tr("Open Run"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly, true);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openPath);
+    dialog->open();
+}
+
+void MainWindow::chooseManifest()
+{
+    auto *dialog = new QFileDialog(this, tr("Open Manifest"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setNameFilter(tr("Run manifests (manifest.json)"));
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openPath);
+    dialog->open();
+}
+
+void MainWindow::reload()
+{
+    if (m_run)
+        m_run->requestReload();
+}
+
+QStringList MainWindow::recentRuns() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QStringList recent = recentRuns();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentRuns();
+    for (const QString &path : recent) {
+        QAction *action = m_recentMenu->addAction(path);
+        connect(action, &QAction::triggered, this, [this, path] { openPath(path); });
+    }
+    if (!recent.isEmpty()) {
+        m_recentMenu->addSeparator();
+        QAction *clear = m_recentMenu->addAction(tr("Clear List"));
+        connect(clear, &QAction::triggered, this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::updateTitle()
+{
+    if (!m_run) {
+        setWindowTitle(tr("Runboard"));
+        return;
+    }
+    const QString title = m_view->title().isEmpty() ? m_runPath : m_view->title();
+    setWindowTitle(tr("%1 — Runboard").arg(title));
+}
+
+void MainWindow::updateStatus()
+{
+    m_reloadAction->setEnabled(m_run != nullptr);
+    m_closeAction->setEnabled(m_run != nullptr);
+    if (!m_run) {
+        m_stateLabel->setText(tr("No run open"));
+        return;
+    }
+    if (!m_run->isOpen()) {
+        m_stateLabel->setText(tr("Not open"));
+        return;
+    }
+    switch (m_run->state()) {
+    case ManifestService::State::Live:
+        m_stateLabel->setText(tr("Live"));
+        break;
+    case ManifestService::State::Suspended:
+        m_stateLabel->setText(tr("Suspended (read-only)"));
+        break;
+    case ManifestService::State::Deleted:
+        m_stateLabel->setText(tr("Manifest deleted (read-only)"));
+        break;
+    case ManifestService::State::Unreadable:
+        m_stateLabel->setText(tr("Manifest unreadable (read-only)"));
+        break;
+    case ManifestService::State::Closed:
+        m_stateLabel->setText(tr("Closed"));
+        break;
+    }
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_view->showNotice(MessageBar::Kind::Error, message);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+    m_view->saveState(settings);
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!localPathOf(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QString path = localPathOf(event->mimeData());
+    if (path.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openPath(path);
 }
 
 void MainWindow::showAbout()

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+//
+// EventLogModel: the run's event log.
+//
+// Design considerations
+// - Newest first, so a new event is one beginInsertRows(0, 0): a view scrolled down to an older
+//   event stays on it, and one at the top sees the new event arrive.
+// - A snapshot is an event only when it carries a new document: heartbeats.json updates keep
+//   the document pointer and would otherwise flood the log every few seconds.
+// - The log is capped; the oldest rows go with beginRemoveRows.
+// Thread: GUI thread.
+
+#include "eventlogmodel.h"
+
+#include "manifest.h"
+#include "statusstyle.h"
+
+#include <QGuiApplication>
+#include <QPalette>
+
+namespace runboard {
+
+EventLogModel::EventLogModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+int EventLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_events.size());
+}
+
+int EventLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString EventLogModel::kindName(EventKind kind)
+{
+    switch (kind) {
+    case EventKind::Opened:
+        return tr("opened");
+    case EventKind::ExternalChange:
+        return tr("external change");
+    case EventKind::OwnChange:
+        return tr("your patch");
+    case EventKind::Conflict:
+        return tr("conflict");
+    case EventKind::Lifecycle:
+        return tr("lifecycle");
+    case EventKind::Error:
+        return tr("error");
+    }
+    return {};
+}
+
+QVariant EventLogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Event &event = m_events.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Time:
+            return event.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+        case Kind:
+            return kindName(event.kind);
+        case Detail:
+            return event.detail;
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (index.column() == Time)
+            return StatusStyle::isoToolTip(event.at);
+        if (index.column() == Detail && !event.toolTip.isEmpty())
+            return event.toolTip;
+        return {};
+    case Qt::ForegroundRole:
+        if (index.column() != Kind)
+            return {};
+        if (event.kind == EventKind::Conflict || event.kind == EventKind::Error)
+            return StatusStyle::color(StatusStyle::Tone::Bad, QGuiApplication::palette());
+        if (event.kind == EventKind::Lifecycle)
+            return StatusStyle::color(StatusStyle::Tone::Warning, QGuiApplication::palette());
+        if (event.kind == EventKind::OwnChange)
+            return StatusStyle::color(StatusStyle::Tone::Active, QGuiApplication::palette());
+        return {};
+    case KindRole:
+        return int(event.kind);
+    case SortRole:
+        if (index.column() == Time)
+            return event.at.toMSecsSinceEpoch();
+        return data(index, Qt::DisplayRole);
+    default:
+        return {};
+    }
+}
+
+QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Time:
+        return tr("Time");
+    case Kind:
+        return tr("Kind");
+    case Detail:
+        return tr("Detail");
+    }
+    return {};
+}
+
+void EventLogModel::setSnapshot(const Snapshot &snapshot, const QDateTime &now)
+{
+    if (snapshot.isNull() || snapshot.sharedDocument() == m_lastDocument)
+        return;
+    m_lastDocument = snapshot.sharedDocument();
+    const Manifest manifest(snapshot.sharedDocument());
+    const QList<Manifest::HistoryEntry> history = manifest.history();
+    Event event;
+    event.at = snapshot.observedAt().isValid() ? snapshot.observedAt() : now;
+    switch (snapshot.source()) {
+    case Snapshot::Source::Initial:
+        event.kind = EventKind::Opened;
+        break;
+    case Snapshot::Source::External:
+        event.kind = EventKind::ExternalChange;
+        break;
+    case Snapshot::Source::Self:
+        event.kind = EventKind::OwnChange;
+        break;
+    }
+    event.detail = tr("generation %1 (%2)").arg(snapshot.serverGeneration()).arg(snapshot.etag());
+    if (!history.isEmpty() && history.constLast().etag == snapshot.etag()) {
+        const Manifest::HistoryEntry &last = history.constLast();
+        event.detail += QStringLiteral(": ") + last.summary;
+        event.toolTip = last.patchKindSummary.split(QLatin1Char(',')).join(QLatin1Char('\n'));
+    }
+    addEvent(std::move(event));
+}
+
+void EventLogModel::addLifecycle(ManifestService::Lifecycle lifecycle, const QString &message,
+                                 const QDateTime &now)
+{
+    QString what;
+    switch (lifecycle) {
+    case ManifestService::Lifecycle::Suspended:
+        what = tr("suspended");
+        break;
+    case ManifestService::Lifecycle::Resumed:
+        what = tr("resumed");
+        break;
+    case ManifestService::Lifecycle::Unreadable:
+        what = tr("unreadable");
+        break;
+    case ManifestService::Lifecycle::Deleted:
+        what = tr("deleted");
+        break;
+    case ManifestService::Lifecycle::Rollback:
+        what = tr("rollback");
+        break;
+    }
+    addEvent({now, EventKind::Lifecycle, what + QStringLiteral(": ") + message, message});
+}
+
+void EventLogModel::addPatchOutcome(const ServiceOutcome &outcome, const QDateTime &now)
+{
+    if (outcome.ok)
+        return;
+    const EventKind kind
+        = outcome.error.code == ErrorCode::EtagConflict ? EventKind::Conflict : EventKind::Error;
+    addEvent({now, kind,
+              errorCodeName(outcome.error.code) + QStringLiteral(": ") + outcome.error.message,
+              outcome.error.message});
+}
+
+void EventLogModel::addEvent(Event event)
+{
+    beginInsertRows(QModelIndex(), 0, 0);
+    m_events.prepend(std::move(event));
+    endInsertRows();
+    if (m_events.size() > kMaxEvents) {
+        beginRemoveRows(QModelIndex(), kMaxEvents, int(m_events.size()) - 1);
+        m_events.resize(kMaxEvents);
+        endRemoveRows();
+    }
+}
+
+} // namespace runboard

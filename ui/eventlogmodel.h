@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "manifestservice.h"
+#include "snapshot.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QList>
+
+#include <memory>
+
+namespace runboard {
+
+// What happened to the run while it was open, newest first: external changes, our own patches,
+// conflicts and lifecycle changes (suspended, deleted, unreadable, resumed, rollback). A log, not
+// a view of the manifest: rows are only ever inserted at the top and dropped at the bottom.
+// GUI thread.
+class EventLogModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { Time, Kind, Detail, ColumnCount };
+    enum class EventKind { Opened, ExternalChange, OwnChange, Conflict, Lifecycle, Error };
+    Q_ENUM(EventKind)
+    enum Role { KindRole = Qt::UserRole + 1, SortRole };
+
+    struct Event
+    {
+        QDateTime at;
+        EventKind kind = EventKind::ExternalChange;
+        QString detail;
+        QString toolTip;
+    };
+
+    explicit EventLogModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // Logs a new version of the manifest (a heartbeats-only update of the same version is not
+    // an event). `now` stamps it when the snapshot has no observation time.
+    void setSnapshot(const Snapshot &snapshot, const QDateTime &now);
+    void addLifecycle(ManifestService::Lifecycle event, const QString &message,
+                      const QDateTime &now);
+    // A failed patch (conflicts above all); successful ones show up as their snapshot.
+    void addPatchOutcome(const ServiceOutcome &outcome, const QDateTime &now);
+    void addEvent(Event event);
+
+    const Event &eventAt(int row) const { return m_events.at(row); }
+    static QString kindName(EventKind kind);
+
+    static constexpr int kMaxEvents = 1000;
+
+private:
+    QList<Event> m_events; // newest first
+    std::shared_ptr<const Json> m_lastDocument;
+};
+
+} // namespace runboard

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: MIT
+//
+// RunView: the live dashboard of one run.
+//
+// Design considerations
+// - Everything arrives through the RunHandle's queued signals (DESIGN.md §5): the view never
+//   touches the bundle, never blocks, never spins an event loop. A snapshot is pushed into every
+//   model at once, so the tabs never disagree about the version they show.
+// - Models update incrementally (RowModel), so a snapshot keeps the selection, the sort order
+//   and the scroll position of every table; changed rows are highlighted briefly.
+// - One 1 s timer moves the clock: the models emit dataChanged only for the time-dependent cells
+//   whose text changed (heartbeat ages, leases, stalls), and the header's "last change" ages.
+// - Run states are bars, not dialogs (STYLE.md UI): suspended, deleted and unreadable each show
+//   a bar over the last good state and disable editing until the run resumes, when the bar goes.
+//   Rollbacks and failed patches go to a second, closable bar and to the event log.
+// Invariants: m_snapshot is the newest snapshot shown; m_editingAllowed == run open && Live.
+// Thread: GUI thread.
+
+#include "runview.h"
+
+#include "agentmodel.h"
+#include "eventlogmodel.h"
+#include "historymodel.h"
+#include "jsontreeview.h"
+#include "manifest.h"
+#include "overviewpanel.h"
+#include "servicehost.h"
+#include "taskmodel.h"
+#include "validationtree.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace runboard {
+
+namespace {
+
+QLabel *headerLabel(QWidget *parent, const QString &accessibleName)
+{
+    auto *label = new QLabel(parent);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setAccessibleName(accessibleName);
+    return label;
+}
+
+} // namespace
+
+RunView::RunView(QWidget *parent) : QWidget(parent)
+{
+    setAccessibleName(tr("Run dashboard"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+
+    m_stateBar = new MessageBar(this);
+    m_stateBar->setObjectName(QStringLiteral("stateBar"));
+    m_stateBar->setAccessibleName(tr("Run state"));
+    layout->addWidget(m_stateBar);
+    m_noticeBar = new MessageBar(this);
+    m_noticeBar->setObjectName(QStringLiteral("noticeBar"));
+    layout->addWidget(m_noticeBar);
+
+    layout->addWidget(buildHeader());
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setAccessibleName(tr("Run views"));
+    m_tabs->setDocumentMode(true);
+
+    m_overview = new OverviewPanel(m_tabs);
+    m_tabs->addTab(m_overview, tr("&Overview"));
+
+    m_tabs->addTab(buildTasksTab(), tr("&Tasks"));
+
+    m_agentModel = new AgentModel(this);
+    m_agentView = makeTable(m_agentModel, tr("Agents"), nullptr);
+    m_tabs->addTab(m_agentView, tr("&Agents"));
+
+    m_planBrowser = new QTextBrowser(m_tabs);
+    m_planBrowser->setAccessibleName(tr("Plan"));
+    m_planBrowser->setOpenExternalLinks(true);
+    m_planBrowser->setPlaceholderText(tr("This run has no plan.md yet."));
+    m_tabs->addTab(m_planBrowser, tr("&Plan"));
+
+    m_validationTree = new ValidationTree(m_tabs);
+    m_tabs->addTab(m_validationTree, tr("&Validation"));
+
+    m_historyModel = new HistoryModel(this);
+    QSortFilterProxyModel *historyProxy = nullptr;
+    m_historyView = makeTable(m_historyModel, tr("History"), &historyProxy);
+    m_historyView->sortByColumn(HistoryModel::At, Qt::DescendingOrder);
+    m_tabs->addTab(m_historyView, tr("&History"));
+
+    m_rawView = new JsonTreeView(m_tabs);
+    m_tabs->addTab(m_rawView, tr("&Raw"));
+
+    m_eventModel = new EventLogModel(this);
+    m_eventView = new QTreeView(m_tabs);
+    m_eventView->setModel(m_eventModel);
+    m_eventView->setRootIsDecorated(false);
+    m_eventView->setUniformRowHeights(true);
+    m_eventView->setAlternatingRowColors(true);
+    m_eventView->setAccessibleName(tr("Events"));
+    m_eventView->header()->setStretchLastSection(true);
+    m_tabs->addTab(m_eventView, tr("&Events"));
+
+    layout->addWidget(m_tabs, 1);
+
+    m_ticker = new QTimer(this);
+    m_ticker->setInterval(1000);
+    connect(m_ticker, &QTimer::timeout, this, &RunView::tick);
+
+    updateHeader();
+}
+
+RunView::~RunView() = default;
+
+QWidget *RunView::buildHeader()
+{
+    auto *header = new QWidget(this);
+    header->setAccessibleName(tr("Run summary"));
+    auto *layout = new QVBoxLayout(header);
+    layout->setContentsMargins(8, 4, 8, 0);
+    layout->setSpacing(2);
+
+    auto *titleRow = new QHBoxLayout;
+    m_titleLabel = headerLabel(header, tr("Run title"));
+    QFont titleFont = m_titleLabel->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    m_titleLabel->setFont(titleFont);
+    titleRow->addWidget(m_titleLabel, 1);
+    // Editing controls (status changes, approvals) go here once patches can be made from the GUI.
+    m_editArea = new QWidget(header);
+    m_editArea->setAccessibleName(tr("Edit controls"));
+    m_editArea->setLayout(new QHBoxLayout);
+    m_editArea->layout()->setContentsMargins(0, 0, 0, 0);
+    m_editArea->setEnabled(false);
+    titleRow->addWidget(m_editArea);
+    layout->addLayout(titleRow);
+
+    auto *info = new QHBoxLayout;
+    info->setSpacing(16);
+    m_runIdLabel = headerLabel(header, tr("Run id"));
+    m_phaseLabel = headerLabel(header, tr("Current phase"));
+    m_generationLabel = headerLabel(header, tr("Generation"));
+    m_etagLabel = headerLabel(header, tr("Etag"));
+    m_watchLabel = headerLabel(header, tr("Watch mode"));
+    m_lastChangeLabel = headerLabel(header, tr("Last change"));
+    for (QLabel *label : {m_runIdLabel, m_phaseLabel, m_generationLabel, m_etagLabel, m_watchLabel,
+                          m_lastChangeLabel})
+        info->addWidget(label);
+    info->addStretch(1);
+    layout->addLayout(info);
+    setWatchModeDescription(QString());
+    return header;
+}
+
+QWidget *RunView::buildTasksTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 4, 0, 0);
+    m_taskFilter = new QLineEdit(page);
+    m_taskFilter->setPlaceholderText(tr("Filter tasks (Ctrl+F)"));
+    m_taskFilter->setClearButtonEnabled(true);
+    m_taskFilter->setAccessibleName(tr("Task filter"));
+    layout->addWidget(m_taskFilter);
+
+    m_taskSplitter = new QSplitter(Qt::Horizontal, page);
+    m_taskSplitter->setChildrenCollapsible(false);
+    m_taskModel = new TaskModel(this);
+    m_taskView = makeTable(m_taskModel, tr("Tasks"), &m_taskProxy);
+    m_taskView->setParent(m_taskSplitter);
+    m_taskSplitter->addWidget(m_taskView);
+    m_taskDetails = new QTextBrowser(m_taskSplitter);
+    m_taskDetails->setAccessibleName(tr("Task details"));
+    m_taskDetails->setPlaceholderText(tr("Select a task to see its details."));
+    m_taskSplitter->addWidget(m_taskDetails);
+    m_taskSplitter->setStretchFactor(0, 3);
+    m_taskSplitter->setStretchFactor(1, 1);
+    layout->addWidget(m_taskSplitter, 1);
+
+    m_taskProxy->setFilterKeyColumn(-1);
+    m_taskProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_taskFilter, &QLineEdit::textChanged, m_taskProxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_taskView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &RunView::updateTaskDetails);
+    return page;
+}
+
+QTreeView *RunView::makeTable(QAbstractItemModel *model, const QString &accessibleName,
+                              QSortFilterProxyModel **proxyOut)
+{
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(RowModel::SortRole);
+    proxy->setSortLocaleAware(true);
+    auto *view = new QTreeView(this);
+    view->setModel(proxy);
+    view->setRootIsDecorated(false);
+    view->setUniformRowHeights(true);
+    view->setAlternatingRowColors(true);
+    view->setSortingEnabled(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAccessibleName(accessibleName);
+    view->header()->setSortIndicator(-1, Qt::AscendingOrder);
+    view->header()->setSectionsMovable(true);
+    if (proxyOut)
+        *proxyOut = proxy;
+    return view;
+}
+
+void RunView::setRun(RunHandle *run)
+{
+    if (m_run)
+        disconnect(m_run, nullptr, this, nullptr);
+    m_run = run;
+    m_ticker->stop();
+    updateEditing();
+    if (!run)
+        return;
+    connect(run, &RunHandle::opened, this, &RunView::onOpened);
+    connect(run, &RunHandle::openFailed, this, &RunView::onOpenFailed);
+    connect(run, &RunHandle::snapshotChanged, this, &RunView::onSnapshot);
+    connect(run, &RunHandle::lifecycleChanged, this, &RunView::onLifecycle);
+    connect(run, &RunHandle::planChanged, this, &RunView::onPlan);
+    connect(run, &RunHandle::patchFinished, this, &RunView::onPatchFinished);
+    if (run->isOpen())
+        onOpened(run->snapshot());
+    else
+        m_titleLabel->setText(tr("Opening %1…").arg(run->location().bundlePath));
+}
+
+void RunView::setClock(Clock clock)
+{
+    m_clock = std::move(clock);
+    tick();
+}
+
+void RunView::setWatchModeDescription(const QString &description)
+{
+    if (description.isEmpty()) {
+        m_watchLabel->setText(tr("Watch: —"));
+        m_watchLabel->setToolTip(tr("The service does not report how it watches the bundle yet"));
+    } else {
+        m_watchLabel->setText(tr("Watch: %1").arg(description));
+        m_watchLabel->setToolTip(QString());
+    }
+}
+
+QString RunView::title() const
+{
+    return m_title;
+}
+
+void RunView::showNotice(MessageBar::Kind kind, const QString &text)
+{
+    m_noticeBar->showMessage(kind, text, MessageBar::Closable::Yes);
+}
+
+void RunView::focusTaskFilter()
+{
+    showTab(TasksTab);
+    m_taskFilter->setFocus(Qt::ShortcutFocusReason);
+    m_taskFilter->selectAll();
+}
+
+void RunView::showTab(Tab tab)
+{
+    m_tabs->setCurrentIndex(int(tab));
+}
+
+void RunView::saveState(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("runView/tab"), m_tabs->currentIndex());
+    settings.setValue(QStringLiteral("runView/taskSplitter"), m_taskSplitter->saveState());
+    settings.setValue(QStringLiteral("runView/taskColumns"), m_taskView->header()->saveState());
+    settings.setValue(QStringLiteral("runView/agentColumns"), m_agentView->header()->saveState());
+    settings.setValue(QStringLiteral("runView/historyColumns"),
+                      m_historyView->header()->saveState());
+    settings.setValue(QStringLiteral("runView/eventColumns"), m_eventView->header()->saveState());
+    settings.setValue(QStringLiteral("runView/rawColumns"), m_rawView->header()->saveState());
+}
+
+void RunView::restoreState(const QSettings &settings)
+{
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("runView/tab"), 0).toInt());
+    m_taskSplitter->restoreState(
+        settings.value(QStringLiteral("runView/taskSplitter")).toByteArray());
+    m_columnsRestored = m_taskView->header()->restoreState(
+        settings.value(QStringLiteral("runView/taskColumns")).toByteArray());
+    m_agentView->header()->restoreState(
+        settings.value(QStringLiteral("runView/agentColumns")).toByteArray());
+    m_historyView->header()->restoreState(
+        settings.value(QStringLiteral("runView/historyColumns")).toByteArray());
+    m_eventView->header()->restoreState(
+        settings.value(QStringLiteral("runView/eventColumns")).toByteArray());
+    m_rawView->header()->restoreState(
+        settings.value(QStringLiteral("runView/rawColumns")).toByteArray());
+}
+
+QString RunView::headerText() const
+{
+    QStringList parts;
+    for (QLabel *label : {m_titleLabel, m_runIdLabel, m_phaseLabel, m_generationLabel, m_etagLabel,
+                          m_watchLabel, m_lastChangeLabel})
+        parts << label->text();
+    return parts.join(QLatin1Char('\n'));
+}
+
+void RunView::onOpened(const Snapshot &snapshot)
+{
+    m_stateBar->dismiss();
+    // Highlights start after the first fill: the first snapshot is not a change.
+    m_taskModel->setHighlightChanges(true);
+    m_agentModel->setHighlightChanges(true);
+    m_historyModel->setHighlightChanges(true);
+    if (m_run)
+        setWatchModeDescription(m_run->watchModeDescription());
+    onSnapshot(snapshot);
+    m_ticker->start();
+    updateEditing();
+}
+
+void RunView::onOpenFailed(const Error &error)
+{
+    m_titleLabel->setText(tr("Could not open the run"));
+    m_stateBar->showMessage(MessageBar::Kind::Error,
+                            tr("The run could not be opened: %1").arg(error.message));
+    m_eventModel->addEvent({m_clock(), EventLogModel::EventKind::Error, error.message, {}});
+    updateEditing();
+}
+
+void RunView::onSnapshot(const Snapshot &snapshot)
+{
+    if (snapshot.isNull())
+        return;
+    m_snapshot = snapshot;
+    const QDateTime now = m_clock();
+    const bool newDocument = snapshot.sharedDocument() != m_shownDocument;
+    if (newDocument) {
+        m_shownDocument = snapshot.sharedDocument();
+        m_lastChangeAt = snapshot.observedAt().isValid() ? snapshot.observedAt() : now;
+        m_lastChangeSource = snapshot.source();
+    }
+    const Manifest manifest(snapshot.sharedDocument(), snapshot.heartbeats());
+    m_taskModel->setSnapshot(snapshot, now);
+    m_agentModel->setSnapshot(snapshot, now);
+    m_historyModel->setSnapshot(snapshot);
+    m_eventModel->setSnapshot(snapshot, now);
+    m_overview->setManifest(manifest, now);
+    if (newDocument) {
+        m_validationTree->setDocument(snapshot.sharedDocument());
+        m_rawView->setDocument(snapshot.sharedDocument());
+    }
+    updateHeader();
+    updateTaskDetails();
+    fitColumns();
+    Q_EMIT snapshotShown(snapshot);
+}
+
+void RunView::fitColumns()
+{
+    // Once per table, when it first has rows to measure, unless the user's widths were restored.
+    if (m_columnsRestored)
+        return;
+    for (QTreeView *view : {m_taskView, m_agentView, m_historyView}) {
+        if (m_fittedViews.contains(view) || view->model()->rowCount() == 0)
+            continue;
+        m_fittedViews.insert(view);
+        QHeaderView *header = view->header();
+        header->resizeSections(QHeaderView::ResizeToContents);
+        for (int i = 0; i < header->count(); ++i)
+            header->resizeSection(i, qMin(header->sectionSize(i), kMaxFittedColumnWidth));
+    }
+}
+
+void RunView::onLifecycle(ManifestService::Lifecycle event, const QString &message)
+{
+    m_eventModel->addLifecycle(event, message, m_clock());
+    switch (event) {
+    case ManifestService::Lifecycle::Suspended:
+        m_stateBar->showMessage(
+            MessageBar::Kind::Warning,
+            tr("This run is suspended: %1. You are looking at its last state; changes are "
+               "disabled until its manifest comes back.")
+                .arg(message));
+        break;
+    case ManifestService::Lifecycle::Deleted:
+        m_stateBar->showMessage(
+            MessageBar::Kind::Warning,
+            tr("The run's manifest is gone: %1. You are looking at its last state; changes are "
+               "disabled until the file is back.")
+                .arg(message));
+        break;
+    case ManifestService::Lifecycle::Unreadable:
+        m_stateBar->showMessage(
+            MessageBar::Kind::Error,
+            tr("The run's manifest cannot be read: %1. You are looking at the last good state; "
+               "changes are disabled until the file is valid again.")
+                .arg(message));
+        break;
+    case ManifestService::Lifecycle::Resumed:
+        m_stateBar->dismiss();
+        break;
+    case ManifestService::Lifecycle::Rollback:
+        showNotice(MessageBar::Kind::Warning, message);
+        break;
+    }
+    updateEditing();
+}
+
+void RunView::onPlan(const QByteArray &plan)
+{
+    // Keep the reader's place: the plan is rewritten while people read it.
+    const int scroll = m_planBrowser->verticalScrollBar()->value();
+    m_planBrowser->setMarkdown(QString::fromUtf8(plan));
+    m_planBrowser->verticalScrollBar()->setValue(scroll);
+}
+
+void RunView::onPatchFinished(const ServiceOutcome &outcome)
+{
+    m_eventModel->addPatchOutcome(outcome, m_clock());
+    if (!outcome.ok) {
+        showNotice(outcome.error.code == ErrorCode::EtagConflict ? MessageBar::Kind::Warning
+                                                                 : MessageBar::Kind::Error,
+                   outcome.error.message);
+    }
+}
+
+void RunView::tick()
+{
+    const QDateTime now = m_clock();
+    if (!m_snapshot.isNull()) {
+        m_taskModel->setNow(now);
+        m_agentModel->setNow(now);
+        m_overview->setNow(now);
+    }
+    updateLastChange();
+}
+
+void RunView::updateHeader()
+{
+    if (m_snapshot.isNull()) {
+        if (!m_run)
+            m_titleLabel->setText(tr("No run open"));
+        m_runIdLabel->clear();
+        m_phaseLabel->clear();
+        m_generationLabel->clear();
+        m_etagLabel->clear();
+        updateLastChange();
+        return;
+    }
+    const Manifest manifest(m_snapshot.sharedDocument());
+    const QString title = manifest.title().isEmpty() ? tr("Untitled run") : manifest.title();
+    m_titleLabel->setText(title);
+    m_titleLabel->setToolTip(manifest.goalSummary());
+    m_runIdLabel->setText(tr("Run: %1").arg(manifest.runId()));
+    m_runIdLabel->setToolTip(m_run ? m_run->location().bundlePath : QString());
+    m_phaseLabel->setText(tr("Phase: %1").arg(manifest.currentPhase()));
+    m_generationLabel->setText(tr("Generation: %1").arg(manifest.serverGeneration()));
+    m_etagLabel->setText(tr("Etag: %1").arg(manifest.etag()));
+    updateLastChange();
+    if (title != m_title) {
+        m_title = title;
+        Q_EMIT titleChanged(title);
+    }
+}
+
+void RunView::updateLastChange()
+{
+    if (!m_lastChangeAt.isValid()) {
+        m_lastChangeLabel->clear();
+        return;
+    }
+    const QString age = StatusStyle::formatDuration(m_lastChangeAt.secsTo(m_clock()));
+    switch (m_lastChangeSource) {
+    case Snapshot::Source::Initial:
+        m_lastChangeLabel->setText(tr("Opened %1 ago").arg(age));
+        break;
+    case Snapshot::Source::External:
+        m_lastChangeLabel->setText(tr("Last change: %1 ago, external").arg(age));
+        break;
+    case Snapshot::Source::Self:
+        m_lastChangeLabel->setText(tr("Last change: %1 ago, by you").arg(age));
+        break;
+    }
+    m_lastChangeLabel->setToolTip(StatusStyle::isoToolTip(m_lastChangeAt));
+}
+
+void RunView::updateTaskDetails()
+{
+    const QModelIndex current = m_taskView->currentIndex();
+    if (!current.isValid()) {
+        m_taskDetailsText.clear();
+        m_taskDetails->clear();
+        return;
+    }
+    const QString id = current.data(RowModel::KeyRole).toString();
+    const std::optional<Manifest::Task> task = m_taskModel->manifest().taskById(id);
+    if (!task) {
+        m_taskDetailsText.clear();
+        m_taskDetails->clear();
+        return;
+    }
+    QStringList lines;
+    lines << tr("# %1 — %2").arg(task->id, task->title);
+    lines << QString() << task->description << QString();
+    lines << tr("- Status: %1").arg(task->status);
+    lines << tr("- Phase: %1").arg(task->phaseId);
+    if (!task->assigneeSessionId.isEmpty())
+        lines << tr("- Assignee: %1").arg(task->assigneeSessionId);
+    if (!task->priority.isEmpty())
+        lines << tr("- Priority: %1").arg(task->priority);
+    if (!task->filesHint.isEmpty())
+        lines << tr("- Files: %1").arg(task->filesHint.join(QStringLiteral(", ")));
+    if (!task->blockedBy.isEmpty())
+        lines << tr("- Blocked by: %1").arg(task->blockedBy.join(QStringLiteral(", ")));
+    lines << tr("- Validation gate: %1 (%2)")
+                 .arg(task->validationGate.required ? tr("required") : tr("not required"),
+                      task->validationGate.stepIds.join(QStringLiteral(", ")));
+    lines << tr("- Attempts: %1, evidence: %2").arg(task->attemptCount).arg(task->evidenceCount);
+    const QString text = lines.join(QLatin1Char('\n'));
+    // Rewriting an unchanged text would reset the reader's selection and scroll position.
+    if (text != m_taskDetailsText) {
+        m_taskDetailsText = text;
+        m_taskDetails->setMarkdown(text);
+    }
+}
+
+void RunView::updateEditing()
+{
+    const bool allowed = m_run && m_run->isOpen() && m_run->state() == ManifestService::State::Live;
+    m_editArea->setEnabled(allowed);
+    if (allowed == m_editingAllowed)
+        return;
+    m_editingAllowed = allowed;
+    Q_EMIT editingAllowedChanged(allowed);
+}
+
+} // namespace runboard

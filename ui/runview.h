@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "clock.h"
+#include "manifestservice.h"
+#include "messagebar.h"
+#include "servicehost.h"
+#include "snapshot.h"
+
+#include <QPointer>
+#include <QSet>
+#include <QWidget>
+
+class QAbstractItemModel;
+class QLabel;
+class QLineEdit;
+class QSettings;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTabWidget;
+class QTextBrowser;
+class QTimer;
+class QTreeView;
+
+namespace runboard {
+
+class AgentModel;
+class EventLogModel;
+class HistoryModel;
+class JsonTreeView;
+class OverviewPanel;
+class TaskModel;
+class ValidationTree;
+
+// The live dashboard of one open run: state bars, a header, and tabs (Overview, Tasks, Agents,
+// Plan, Validation, History, Raw, Events). It only ever sees the run through a RunHandle, so the
+// GUI thread never reads the bundle itself. Read-only for now; editing controls go into
+// editArea() and are enabled while isEditingAllowed(). GUI thread.
+class RunView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum Tab {
+        OverviewTab,
+        TasksTab,
+        AgentsTab,
+        PlanTab,
+        ValidationTab,
+        HistoryTab,
+        RawTab,
+        EventsTab
+    };
+    Q_ENUM(Tab)
+
+    explicit RunView(QWidget *parent = nullptr);
+    ~RunView() override;
+
+    // Shows `run` (not owned; may be null). Safe to call with a handle that has already opened.
+    void setRun(RunHandle *run);
+    RunHandle *run() const { return m_run; }
+
+    // The time source for ages, leases and stalls (tests set a fixed clock).
+    void setClock(Clock clock);
+    // What the service watches with ("ext4, change notifications"); the service does not tell
+    // the GUI yet, so the window passes it when it knows it.
+    void setWatchModeDescription(const QString &description);
+
+    Snapshot snapshot() const { return m_snapshot; }
+    QString title() const;
+    // True while the run is open and live: the only state in which a patch can succeed.
+    bool isEditingAllowed() const { return m_editingAllowed; }
+
+    // A notice that does not come from the run (an open error, a demo failure).
+    void showNotice(MessageBar::Kind kind, const QString &text);
+
+    void focusTaskFilter();
+    void showTab(Tab tab);
+
+    void saveState(QSettings &settings) const;
+    void restoreState(const QSettings &settings);
+
+    // The parts tests and the window need to reach.
+    MessageBar *stateBar() const { return m_stateBar; }
+    MessageBar *noticeBar() const { return m_noticeBar; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QWidget *editArea() const { return m_editArea; }
+    QLineEdit *taskFilter() const { return m_taskFilter; }
+    QTreeView *taskView() const { return m_taskView; }
+    QTreeView *agentView() const { return m_agentView; }
+    QTreeView *historyView() const { return m_historyView; }
+    QTreeView *eventView() const { return m_eventView; }
+    QSortFilterProxyModel *taskProxy() const { return m_taskProxy; }
+    TaskModel *taskModel() const { return m_taskModel; }
+    AgentModel *agentModel() const { return m_agentModel; }
+    HistoryModel *historyModel() const { return m_historyModel; }
+    EventLogModel *eventLogModel() const { return m_eventModel; }
+    JsonTreeView *rawView() const { return m_rawView; }
+    ValidationTree *validationTree() const { return m_validationTree; }
+    OverviewPanel *overview() const { return m_overview; }
+    QTextBrowser *planBrowser() const { return m_planBrowser; }
+    QString headerText() const; // the header's labels, for tests and accessibility checks
+
+Q_SIGNALS:
+    void titleChanged(const QString &title);
+    void editingAllowedChanged(bool allowed);
+    // A snapshot is now shown in every tab (the window's screenshot option waits for this).
+    void snapshotShown(const runboard::Snapshot &snapshot);
+
+private:
+    QWidget *buildHeader();
+    QWidget *buildTasksTab();
+    QTreeView *makeTable(QAbstractItemModel *model, const QString &accessibleName,
+                         QSortFilterProxyModel **proxyOut);
+    void onOpened(const Snapshot &snapshot);
+    void onOpenFailed(const Error &error);
+    void onSnapshot(const Snapshot &snapshot);
+    void onLifecycle(ManifestService::Lifecycle event, const QString &message);
+    void onPlan(const QByteArray &plan);
+    void onPatchFinished(const ServiceOutcome &outcome);
+    void tick();
+    void updateHeader();
+    void updateLastChange();
+    void updateTaskDetails();
+    void updateEditing();
+    void fitColumns();
+
+    static constexpr int kMaxFittedColumnWidth = 420;
+
+    QPointer<RunHandle> m_run;
+    Clock m_clock = systemClock();
+    Snapshot m_snapshot;
+    std::shared_ptr<const Json> m_shownDocument;
+    QDateTime m_lastChangeAt;
+    Snapshot::Source m_lastChangeSource = Snapshot::Source::Initial;
+    QString m_title;
+    bool m_editingAllowed = false;
+    bool m_columnsRestored = false;
+    QSet<QTreeView *> m_fittedViews;
+
+    MessageBar *m_stateBar = nullptr;
+    MessageBar *m_noticeBar = nullptr;
+    QLabel *m_titleLabel = nullptr;
+    QLabel *m_runIdLabel = nullptr;
+    QLabel *m_phaseLabel = nullptr;
+    QLabel *m_generationLabel = nullptr;
+    QLabel *m_etagLabel = nullptr;
+    QLabel *m_watchLabel = nullptr;
+    QLabel *m_lastChangeLabel = nullptr;
+    QWidget *m_editArea = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    OverviewPanel *m_overview = nullptr;
+    QLineEdit *m_taskFilter = nullptr;
+    QSplitter *m_taskSplitter = nullptr;
+    QTreeView *m_taskView = nullptr;
+    QTextBrowser *m_taskDetails = nullptr;
+    QString m_taskDetailsText;
+    QSortFilterProxyModel *m_taskProxy = nullptr;
+    TaskModel *m_taskModel = nullptr;
+    QTreeView *m_agentView = nullptr;
+    AgentModel *m_agentModel = nullptr;
+    QTextBrowser *m_planBrowser = nullptr;
+    ValidationTree *m_validationTree = nullptr;
+    QTreeView *m_historyView = nullptr;
+    HistoryModel *m_historyModel = nullptr;
+    JsonTreeView *m_rawView = nullptr;
+    QTreeView *m_eventView = nullptr;
+    EventLogModel *m_eventModel = nullptr;
+    QTimer *m_ticker = nullptr;
+};
+
+} // namespace runboard
