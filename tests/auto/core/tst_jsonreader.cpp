@@ -3,14 +3,13 @@
 // accepts, that its simdjson fast path and its nlohmann fallback build the same tree as
 // nlohmann's own parser on the Node-generated corpus, and how readFile reports file problems.
 
+#include "jscorpus.h"
 #include "jsonreader.h"
 #include "jsonwriter.h"
 #include "testpaths.h"
 
 #include <QDir>
 #include <QFile>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,49 +23,11 @@
 #endif
 
 using namespace runboard;
+using namespace runboard::test;
 
 namespace {
 
 using Engine = JsonReader::Engine;
-
-struct CorpusCase
-{
-    QString name;
-    std::string input;
-};
-
-// Runs tests/data/jscorpus.js with Node and loads the inputs. Returns an error text, or an empty
-// string on success. Lines are decoded with nlohmann's own parser, not with the code under test.
-QString loadCorpus(std::vector<CorpusCase> &cases)
-{
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    if (node.isEmpty())
-        return QStringLiteral("node is not on PATH; scripts/deps installs it (Debian package "
-                              "nodejs), and this test needs it to generate the corpus");
-    QTemporaryDir dir;
-    if (!dir.isValid())
-        return QStringLiteral("cannot create a temporary folder: ") + dir.errorString();
-    const QString output = dir.filePath(QStringLiteral("corpus.jsonl"));
-    QProcess process;
-    process.start(node, {runboard::test::dataDir() + QStringLiteral("/jscorpus.js"), output});
-    if (!process.waitForFinished(180000) || process.exitStatus() != QProcess::NormalExit
-        || process.exitCode() != 0) {
-        return QStringLiteral("node jscorpus.js failed: ") + process.errorString()
-               + QStringLiteral("\n") + QString::fromUtf8(process.readAllStandardError());
-    }
-    QFile file(output);
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("cannot read the corpus: ") + file.errorString();
-    const QByteArray all = file.readAll();
-    for (const QByteArray &line : all.split('\n')) {
-        if (line.isEmpty())
-            continue;
-        const Json row = Json::parse(line.constData(), line.constData() + line.size());
-        cases.push_back(CorpusCase{QString::fromStdString(row.at("name").get<std::string>()),
-                                   row.at("input").get<std::string>()});
-    }
-    return {};
-}
 
 std::string_view view(const QByteArray &bytes)
 {
@@ -455,8 +416,8 @@ void tst_JsonReader::manyMembersWithDuplicates()
 
 void tst_JsonReader::enginesAgreeOnCorpus()
 {
-    std::vector<CorpusCase> cases;
-    const QString error = loadCorpus(cases);
+    std::vector<JsCorpusCase> cases;
+    const QString error = loadJsCorpus(cases);
     if (!error.isEmpty())
         QFAIL(qPrintable(error));
     QVERIFY2(cases.size() >= 10000, "the corpus must hold at least 10,000 cases");
@@ -464,13 +425,13 @@ void tst_JsonReader::enginesAgreeOnCorpus()
     std::size_t fastAccepted = 0;
     int failures = 0;
     QString report;
-    const auto fail = [&](const CorpusCase &c, const QString &what) {
+    const auto fail = [&](const JsCorpusCase &c, const QString &what) {
         if (++failures > 5)
             return;
         report += QStringLiteral("\n[%1] %2\n  input: %3")
                       .arg(c.name, what, QString::fromStdString(c.input.substr(0, 300)));
     };
-    for (const CorpusCase &c : cases) {
+    for (const JsCorpusCase &c : cases) {
         // nlohmann's own DOM parser is the reference every engine must reproduce exactly.
         const Json reference = Json::parse(c.input);
         const std::string referenceText = JsonWriter::write(reference);

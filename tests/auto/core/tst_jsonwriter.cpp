@@ -3,14 +3,13 @@
 // a generated corpus (tests/data/jscorpus.js), against the files ADE wrote, and against values
 // derived by hand from ECMA-262 for the number, string and key-order rules.
 
+#include "jscorpus.h"
 #include "jsonreader.h"
 #include "jsonwriter.h"
 #include "testpaths.h"
 
 #include <QDir>
 #include <QFile>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,52 +20,9 @@
 #include <vector>
 
 using namespace runboard;
+using namespace runboard::test;
 
 namespace {
-
-struct CorpusCase
-{
-    QString name;
-    std::string input;
-    std::string pretty;
-    std::string compact;
-};
-
-// Runs tests/data/jscorpus.js with Node and loads its cases. Returns an error text, or an empty
-// string on success. The corpus is decoded with nlohmann's own parser, not with the code under
-// test.
-QString loadCorpus(std::vector<CorpusCase> &cases)
-{
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    if (node.isEmpty())
-        return QStringLiteral("node is not on PATH; scripts/deps installs it (Debian package "
-                              "nodejs), and this test needs it to compute JSON.stringify output");
-    QTemporaryDir dir;
-    if (!dir.isValid())
-        return QStringLiteral("cannot create a temporary folder: ") + dir.errorString();
-    const QString output = dir.filePath(QStringLiteral("corpus.jsonl"));
-    QProcess process;
-    process.start(node, {runboard::test::dataDir() + QStringLiteral("/jscorpus.js"), output});
-    if (!process.waitForFinished(180000) || process.exitStatus() != QProcess::NormalExit
-        || process.exitCode() != 0) {
-        return QStringLiteral("node jscorpus.js failed: ") + process.errorString()
-               + QStringLiteral("\n") + QString::fromUtf8(process.readAllStandardError());
-    }
-    QFile file(output);
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("cannot read the corpus: ") + file.errorString();
-    const QByteArray all = file.readAll();
-    for (const QByteArray &line : all.split('\n')) {
-        if (line.isEmpty())
-            continue;
-        const Json row = Json::parse(line.constData(), line.constData() + line.size());
-        cases.push_back(CorpusCase{QString::fromStdString(row.at("name").get<std::string>()),
-                                   row.at("input").get<std::string>(),
-                                   row.at("pretty").get<std::string>(),
-                                   row.at("compact").get<std::string>()});
-    }
-    return {};
-}
 
 QString shown(const std::string &text)
 {
@@ -436,15 +392,15 @@ void tst_JsonWriter::deepTreeBuiltInCode()
 
 void tst_JsonWriter::matchesNodeOnCorpus()
 {
-    std::vector<CorpusCase> cases;
-    const QString error = loadCorpus(cases);
+    std::vector<JsCorpusCase> cases;
+    const QString error = loadJsCorpus(cases);
     if (!error.isEmpty())
         QFAIL(qPrintable(error));
     QVERIFY2(cases.size() >= 10000, "the corpus must hold at least 10,000 cases");
 
     int mismatches = 0;
     QString report;
-    const auto mismatch = [&](const CorpusCase &c, const char *what, const std::string &expected,
+    const auto mismatch = [&](const JsCorpusCase &c, const char *what, const std::string &expected,
                               const std::string &actual) {
         if (++mismatches > 5)
             return;
@@ -452,7 +408,7 @@ void tst_JsonWriter::matchesNodeOnCorpus()
                       .arg(c.name, QString::fromLatin1(what), shown(c.input), shown(expected),
                            shown(actual));
     };
-    for (const CorpusCase &c : cases) {
+    for (const JsCorpusCase &c : cases) {
         const Result<Json> parsed = JsonReader::parse(c.input);
         if (!parsed) {
             mismatch(c, "rejected", c.pretty, parsed.error().message.toStdString());
