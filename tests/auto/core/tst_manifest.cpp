@@ -4,6 +4,7 @@
 // values); heartbeats.json merging (newest wins); ADE's stall rule; concurrent readers of one
 // shared document.
 
+#include "jsonwalk.h"
 #include "manifest.h"
 #include "manifestvalidator.h"
 #include "testpaths.h"
@@ -19,6 +20,7 @@
 #include <memory>
 
 using namespace runboard;
+using namespace runboard::test;
 
 namespace {
 
@@ -413,23 +415,6 @@ QString probe(const Manifest &m, const QString &field)
     };
     const auto it = probes.constFind(field);
     return it == probes.cend() ? s("<no such probe>") : it.value()();
-}
-
-// Every pointer to a value inside doc (the root excluded).
-void collectPointers(const Json &value, const Json::json_pointer &at,
-                     std::vector<Json::json_pointer> *out)
-{
-    if (value.is_object()) {
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            out->push_back(at / it.key());
-            collectPointers(it.value(), at / it.key(), out);
-        }
-    } else if (value.is_array()) {
-        for (std::size_t i = 0; i < value.size(); ++i) {
-            out->push_back(at / i);
-            collectPointers(value[i], at / i, out);
-        }
-    }
 }
 
 } // namespace

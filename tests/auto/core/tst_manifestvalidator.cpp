@@ -4,6 +4,7 @@
 // example), reports the first failure in a fixed order, and names the offending value with a
 // JSON pointer that resolves in the document.
 
+#include "jsonwalk.h"
 #include "manifestvalidator.h"
 #include "resultcheck.h"
 #include "tempbundle.h"
@@ -18,6 +19,7 @@
 #include <vector>
 
 using namespace runboard;
+using namespace runboard::test;
 
 namespace {
 
@@ -167,23 +169,6 @@ QByteArray both(const QByteArray &first, const QByteArray &second)
     for (const Json &edit : Json::parse(second.toStdString()))
         edits.push_back(edit);
     return QByteArray::fromStdString(edits.dump());
-}
-
-// Every pointer to a value inside doc (the root excluded).
-void collectPointers(const Json &value, const Json::json_pointer &at,
-                     std::vector<Json::json_pointer> *out)
-{
-    if (value.is_object()) {
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            out->push_back(at / it.key());
-            collectPointers(it.value(), at / it.key(), out);
-        }
-    } else if (value.is_array()) {
-        for (std::size_t i = 0; i < value.size(); ++i) {
-            out->push_back(at / i);
-            collectPointers(value[i], at / i, out);
-        }
-    }
 }
 
 } // namespace
