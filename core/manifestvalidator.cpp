@@ -217,33 +217,37 @@ Check checkEntries(const Json &array, const QString &arrayName, const std::strin
                    const EntryCheck &checkEntry)
 {
     // Ids seen so far: duplicates and error paths in one pass, not a rescan per element
-    // (manifests hold thousands of tasks).
+    // (manifests hold thousands of tasks). Labels and paths are only made for a failure: the
+    // checks are pure, so an entry that fails is checked again with its real place to word it.
+    static const Place kUnnamed;
     std::unordered_set<std::string_view> seen;
     seen.reserve(array.size());
     for (std::size_t i = 0; i < array.size(); ++i) {
         const Json &entry = array[i];
-        const QString index = QString::number(i);
-        const std::string indexPath = childPath(arrayPath, std::to_string(i));
+        const auto indexPath = [&] {
+            return childPath(arrayPath, std::to_string(i));
+        };
         if (!entry.is_object()) {
-            return Failure{tr("%1[%2] must be an object").arg(arrayName, index), indexPath};
+            return Failure{tr("%1[%2] must be an object").arg(arrayName, QString::number(i)),
+                           indexPath()};
         }
         const Json *id = member(entry, idField);
         if (!isNonEmptyString(id)) {
-            return Failure{tr("%1[%2] has no %3").arg(arrayName, index, fieldName(idField)),
-                           childPath(indexPath, idField)};
+            return Failure{
+                tr("%1[%2] has no %3").arg(arrayName, QString::number(i), fieldName(idField)),
+                childPath(indexPath(), idField)};
         }
         const std::string &idText = id->get_ref<const std::string &>();
         const bool first = seen.insert(idText).second;
         if (uniqueIds && !first) {
             return Failure{
                 tr("%1 contains duplicate %2 %3").arg(arrayName, fieldName(idField), qstr(idText)),
-                childPath(indexPath, idField)};
+                childPath(indexPath(), idField)};
         }
-        if (checkEntry) {
+        if (checkEntry && checkEntry(entry, kUnnamed)) {
             const Place place{labelFor(qstr(idText)),
                               childPath(arrayPath, elementToken(i, idField, idText, first))};
-            if (Check failure = checkEntry(entry, place))
-                return failure;
+            return checkEntry(entry, place);
         }
     }
     return std::nullopt;
@@ -309,16 +313,18 @@ Check checkTask(const Json &task, const Place &place)
     const Json *gate = member(task, "validationGate");
     if (!gate || !gate->is_object())
         return failAt(place, "validationGate", tr("must be an object"));
-    const std::string gatePath = childPath(place.path, "validationGate");
+    const auto gatePath = [&] {
+        return childPath(place.path, "validationGate");
+    };
     const Json *required = member(*gate, "required");
     if (!required || !required->is_boolean()) {
         return Failure{tr("%1: validationGate.required must be a boolean").arg(place.label),
-                       childPath(gatePath, "required")};
+                       childPath(gatePath(), "required")};
     }
     const Json *stepIds = member(*gate, "stepIds");
     if (!stepIds || !stepIds->is_array()) {
         return Failure{tr("%1: validationGate.stepIds must be an array").arg(place.label),
-                       childPath(gatePath, "stepIds")};
+                       childPath(gatePath(), "stepIds")};
     }
     return std::nullopt;
 }
