@@ -37,17 +37,18 @@ namespace {
 
 using Member = Json::object_t::value_type;
 
-// Writes through a raw cursor into the caller's std::string. The string is grown (geometrically)
-// ahead of the cursor and cut back to the written length when the sink goes away, so appending
-// costs a pointer bump rather than a capacity check and a size update per character.
+// Writes through a raw cursor into the caller's std::string. The string is grown ahead of the
+// cursor, geometrically in what this sink wrote, and cut back to the written length when the
+// sink goes away, so appending costs a pointer bump rather than a capacity check and a size
+// update per character. Growth is relative to this sink's own output, not to the string, so
+// many small appends to one large string (LaidOutJson) do not each clear a large tail.
 class Sink
 {
 public:
-    explicit Sink(std::string &out) : m_out(out)
+    explicit Sink(std::string &out) : m_out(out), m_start(out.size())
     {
-        const std::size_t used = out.size();
-        out.resize(std::max(out.capacity(), used + 64));
-        m_cur = out.data() + used;
+        out.resize(m_start + 64);
+        m_cur = out.data() + m_start;
         m_end = out.data() + out.size();
     }
     ~Sink() { m_out.resize(std::size_t(m_cur - m_out.data())); }
@@ -79,12 +80,13 @@ private:
     void grow(std::size_t n)
     {
         const std::size_t used = std::size_t(m_cur - m_out.data());
-        m_out.resize(std::max(used + n, m_out.size() * 2));
+        m_out.resize(std::max(used + n, m_start + 2 * (m_out.size() - m_start)));
         m_cur = m_out.data() + used;
         m_end = m_out.data() + m_out.size();
     }
 
     std::string &m_out;
+    const std::size_t m_start;
     char *m_cur = nullptr;
     char *m_end = nullptr;
 };
@@ -313,7 +315,9 @@ struct Frame
 class TreeWriter
 {
 public:
-    TreeWriter(Sink &sink, bool pretty) : m_sink(sink), m_pretty(pretty) {}
+    TreeWriter(Sink &sink, bool pretty, std::size_t baseDepth = 0)
+        : m_sink(sink), m_pretty(pretty), m_baseDepth(baseDepth)
+    {}
 
     void write(const Json &root)
     {
@@ -346,7 +350,7 @@ public:
             if (!frame.first)
                 m_sink.put(',');
             frame.first = false;
-            newline(m_stack.size());
+            newline(m_baseDepth + m_stack.size());
             if (key) {
                 writeString(m_sink, *key);
                 if (m_pretty)
@@ -388,7 +392,7 @@ private:
         if (frame.reordered)
             m_order.resize(frame.orderBase);
         m_stack.pop_back();
-        newline(m_stack.size());
+        newline(m_baseDepth + m_stack.size());
         m_sink.put(bracket);
     }
 
@@ -502,6 +506,7 @@ private:
 
     Sink &m_sink;
     const bool m_pretty;
+    const std::size_t m_baseDepth;
     std::vector<Frame> m_stack;
     // Members of the open reordered objects, each object's slice starting at its orderBase.
     std::vector<const Member *> m_order;
@@ -521,6 +526,24 @@ void JsonWriter::append(std::string &out, const Json &value, Style style)
 {
     Sink sink(out);
     TreeWriter(sink, style == Style::Pretty).write(value);
+}
+
+void JsonWriter::appendPrettyAt(std::string &out, const Json &value, std::size_t depth)
+{
+    Sink sink(out);
+    TreeWriter(sink, true, depth).write(value);
+}
+
+bool JsonWriter::reordersMembers(const Json &object)
+{
+    if (!object.is_object())
+        return false;
+    std::uint32_t index = 0;
+    for (const Member &member : object.get_ref<const Json::object_t &>()) {
+        if (arrayIndexOf(member.first, index))
+            return true;
+    }
+    return false;
 }
 
 void JsonWriter::appendNumber(std::string &out, double value)

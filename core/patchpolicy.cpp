@@ -28,12 +28,14 @@
 #include "patchpolicy.h"
 
 #include "jsondiff.h"
+#include "patchfootprint.h"
 
 #include <QCoreApplication>
 
 #include <algorithm>
 #include <array>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace runboard {
 
@@ -330,12 +332,17 @@ bool indexByKey(const Json &array, std::string_view field, KeyIndex *index)
     return true;
 }
 
+// The changed places between a base and its patched result. Given the patch's footprint it
+// looks only where the patch wrote (everything else is equal by construction); a null scope
+// compares everything.
 class ChangeCollector
 {
 public:
-    std::vector<Change> collect(const Json &before, const Json &after)
+    using Scope = PatchFootprint::Node;
+
+    std::vector<Change> collect(const Json &before, const Json &after, const Scope *scope)
     {
-        compare(before, after);
+        compare(before, after, scope);
         return std::move(m_changes);
     }
 
@@ -345,34 +352,56 @@ private:
         m_changes.push_back(Change{m_path, before, after, std::move(addedKeyField)});
     }
 
-    void compare(const Json &before, const Json &after)
+    // Where a child of `scope` leads: false when the patch wrote nothing there; `inner` is
+    // null when everything below must be compared.
+    static bool descend(const Scope *scope, std::string_view token, const Scope **inner)
+    {
+        *inner = nullptr;
+        if (scope == nullptr)
+            return true;
+        const Scope *child = scope->child(token);
+        if (child == nullptr)
+            return false;
+        *inner = child->whole() ? nullptr : child;
+        return true;
+    }
+
+    void compare(const Json &before, const Json &after, const Scope *scope)
     {
         if (before.is_object() && after.is_object()) {
             compareObjects(before.get_ref<const Json::object_t &>(),
-                           after.get_ref<const Json::object_t &>());
+                           after.get_ref<const Json::object_t &>(), scope);
         } else if (before.is_array() && after.is_array()) {
             // An array without usable keys is judged as one value: element indices would name
             // different elements on the two sides.
-            if (!compareKeyedArrays(before, after) && !jsonEqual(before, after))
+            if (!compareKeyedArrays(before, after, scope) && !jsonEqual(before, after))
                 record(&before, &after);
         } else if (!jsonEqual(before, after)) {
             record(&before, &after);
         }
     }
 
-    void compareObjects(const Json::object_t &before, const Json::object_t &after)
+    void compareObjects(const Json::object_t &before, const Json::object_t &after,
+                        const Scope *scope)
     {
+        const Scope *inner = nullptr;
         for (const auto &entry : before) {
-            m_path.push_back(entry.first);
+            if (!descend(scope, entry.first, &inner))
+                continue;
             const auto found = after.find(entry.first);
+            // Without a scope, skip equal parts without building their paths (with one, the
+            // comparison below only looks where the patch wrote anyway).
+            if (inner == nullptr && found != after.end() && jsonEqual(entry.second, found->second))
+                continue;
+            m_path.push_back(entry.first);
             if (found == after.end())
                 record(&entry.second, nullptr);
             else
-                compare(entry.second, found->second);
+                compare(entry.second, found->second, inner);
             m_path.pop_back();
         }
         for (const auto &entry : after) {
-            if (before.find(entry.first) != before.end())
+            if (before.find(entry.first) != before.end() || !descend(scope, entry.first, &inner))
                 continue;
             m_path.push_back(entry.first);
             record(nullptr, &entry.second);
@@ -380,28 +409,43 @@ private:
         }
     }
 
-    bool compareKeyedArrays(const Json &before, const Json &after)
+    bool compareKeyedArrays(const Json &before, const Json &after, const Scope *scope)
     {
         KeyIndex inBefore;
         KeyIndex inAfter;
         for (const std::string_view field : kKeyFields) {
             if (!indexByKey(before, field, &inBefore) || !indexByKey(after, field, &inAfter))
                 continue;
+            // When the patch named the elements it wrote by this key, only those can differ.
+            std::vector<std::string_view> written;
+            const bool filtered = scope != nullptr && scope->keyedElements(field, &written);
+            const auto skip = [&](const std::string &key) {
+                return filtered && std::find(written.begin(), written.end(), key) == written.end();
+            };
+            // Every element has a key here (indexByKey checked), so keyOf() never fails below.
             for (const Json &element : before) {
-                const std::string &key = *keyOf(element, field);
-                m_path.push_back(JsonPointer::predicateToken(field, key));
-                const auto found = inAfter.find(key);
+                const std::string *key = keyOf(element, field);
+                if (key == nullptr || skip(*key))
+                    continue;
+                const auto found = inAfter.find(*key);
+                if (found != inAfter.end() && jsonEqual(element, after[found->second]))
+                    continue;
+                const std::string token = JsonPointer::predicateToken(field, *key);
+                const Scope *inner = nullptr;
+                if (filtered)
+                    descend(scope, token, &inner);
+                m_path.push_back(token);
                 if (found == inAfter.end())
                     record(&element, nullptr);
                 else
-                    compare(element, after[found->second]);
+                    compare(element, after[found->second], inner);
                 m_path.pop_back();
             }
             for (const Json &element : after) {
-                const std::string &key = *keyOf(element, field);
-                if (inBefore.count(key) != 0)
+                const std::string *key = keyOf(element, field);
+                if (key == nullptr || inBefore.count(*key) != 0 || skip(*key))
                     continue;
-                m_path.push_back(JsonPointer::predicateToken(field, key));
+                m_path.push_back(JsonPointer::predicateToken(field, *key));
                 record(nullptr, &element, std::string(field));
                 m_path.pop_back();
             }
@@ -689,9 +733,11 @@ private:
 class Checker
 {
 public:
-    Checker(const Json &base, const JsonPatch &patch, const Json &result, const Actor &actor)
+    Checker(const Json &base, const JsonPatch &patch, const Json &result, const Actor &actor,
+            PatchPolicy::EffectScope scope)
         : m_base(base), m_ops(patch.operations()), m_result(result), m_actor(actor),
-          m_rules(actor, base)
+          m_rules(actor, base), m_footprint(patch),
+          m_everywhere(scope == PatchPolicy::EffectScope::Everywhere)
     {}
 
     Result<void> run()
@@ -794,7 +840,8 @@ private:
 
     void checkEffect()
     {
-        const std::vector<Change> changes = ChangeCollector().collect(m_base, m_result);
+        const std::vector<Change> changes
+            = ChangeCollector().collect(m_base, m_result, effectScope());
         for (const Change &change : changes) {
             std::optional<Denial> denial = m_rules.effectDenial(change);
             if (!denial)
@@ -817,10 +864,19 @@ private:
         const Json *tasks = member(m_result, "tasks");
         if (tasks == nullptr || !tasks->is_array())
             return;
+        // Only a task the patch wrote into can be lowered or become done, and only such a task
+        // can be named by a literal op.
+        const PatchFootprint::Node *root = m_footprint.root();
+        const PatchFootprint::Node *tasksScope = root != nullptr ? root->child("tasks") : nullptr;
+        if (tasksScope == nullptr && !m_everywhere)
+            return;
+        std::vector<std::string_view> written;
+        const bool filtered = !m_everywhere && tasksScope->keyedElements("id", &written);
         const std::vector<const Json *> newEntries = newUserOverrideEntries();
         // The base's tasks by id, built once: a lookup per task must not rescan thousands.
         std::unordered_map<std::string_view, const Json *> baseTasks;
-        if (const Json *before = member(m_base, "tasks"); before != nullptr && before->is_array()) {
+        if (const Json *before = member(m_base, "tasks");
+            !filtered && before != nullptr && before->is_array()) {
             baseTasks.reserve(before->size());
             for (const Json &candidate : *before) {
                 const Json *candidateId = member(candidate, "id");
@@ -828,25 +884,48 @@ private:
                     baseTasks.emplace(candidateId->get_ref<const std::string &>(), &candidate);
             }
         }
+        // The tasks some op names by its id: only those can have a literal op. Knowing them up
+        // front keeps the loop below free of allocations for the thousands of other tasks.
+        std::unordered_set<std::string_view> named;
+        for (const Operation &op : m_ops) {
+            const Tokens &tokens = op.path.tokens();
+            std::string_view field;
+            std::string_view value;
+            if (tokens.size() >= 3 && tokens[0] == "tasks"
+                && JsonPointer::parsePredicate(tokens[1], &field, &value) && field == "id") {
+                named.insert(value);
+            }
+        }
+        const Json literalFalse(false);
+        const Json literalDone("done");
         for (const Json &task : *tasks) {
             const Json *id = member(task, "id");
             // A task without an id cannot be named; shape validation rejects it.
             if (id == nullptr || !id->is_string())
                 continue;
             const std::string &taskId = id->get_ref<const std::string &>();
+            if (filtered && std::find(written.begin(), written.end(), taskId) == written.end())
+                continue;
+            const Json *old = nullptr;
+            if (filtered) {
+                old = findTask(m_base, taskId);
+            } else if (const auto known = baseTasks.find(taskId); known != baseTasks.end()) {
+                old = known->second;
+            }
+            const bool loweredInEffect
+                = old != nullptr && gateRequired(*old) && !gateRequired(task);
+            const bool wasDone = old != nullptr && isString(member(*old, "status"), "done");
+            const bool doneInEffect = !wasDone && isString(member(task, "status"), "done");
+            if (!loweredInEffect && !doneInEffect && named.count(taskId) == 0)
+                continue;
+
             const std::string taskToken = JsonPointer::predicateToken("id", taskId);
             const Tokens requiredPlace{"tasks", taskToken, "validationGate", "required"};
             const Tokens statusPlace{"tasks", taskToken, "status"};
-            const auto known = baseTasks.find(taskId);
-            const Json *old = known == baseTasks.end() ? nullptr : known->second;
-
-            const std::optional<int> lowerOp = literalOp(requiredPlace, Json(false));
-            const bool lowered = lowerOp.has_value()
-                                 || (old != nullptr && gateRequired(*old) && !gateRequired(task));
-            const std::optional<int> doneOp = literalOp(statusPlace, Json("done"));
-            const bool wasDone = old != nullptr && isString(member(*old, "status"), "done");
-            const bool becameDone
-                = doneOp.has_value() || (!wasDone && isString(member(task, "status"), "done"));
+            const std::optional<int> lowerOp = literalOp(requiredPlace, literalFalse);
+            const bool lowered = lowerOp.has_value() || loweredInEffect;
+            const std::optional<int> doneOp = literalOp(statusPlace, literalDone);
+            const bool becameDone = doneOp.has_value() || doneInEffect;
             if (!lowered && !becameDone)
                 continue;
             if (hasOverridePair(task, old, taskId, newEntries))
@@ -1009,11 +1088,19 @@ private:
         return int(m_ops.size()) - 1;
     }
 
+    // Where the effect check looks: only where the patch wrote.
+    const PatchFootprint::Node *effectScope() const
+    {
+        return m_everywhere ? nullptr : m_footprint.root();
+    }
+
     const Json &m_base;
     const std::vector<Operation> &m_ops;
     const Json &m_result;
     const Actor &m_actor;
     RoleRules m_rules;
+    PatchFootprint m_footprint;
+    const bool m_everywhere;
     std::optional<Failure> m_failure;
 };
 
@@ -1063,13 +1150,13 @@ QString actorRoleName(ActorRole role)
 }
 
 Result<void> PatchPolicy::check(const Json &base, const JsonPatch &patch, const Json &result,
-                                const Actor &actor)
+                                const Actor &actor, EffectScope scope)
 {
     if (patch.isEmpty())
         return {};
     if (actorRoleName(actor.role).isEmpty())
         return unknownRoleFailure(patch);
-    return Checker(base, patch, result, actor).run();
+    return Checker(base, patch, result, actor, scope).run();
 }
 
 bool PatchPolicy::taskGatesSatisfied(const Json &manifest, std::string_view taskId)

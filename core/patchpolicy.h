@@ -77,8 +77,13 @@ public:
     // details {"opIndex","path","reason","rule"}) or ValidationFailed (the done gate), the first
     // failure in op order. A failure found in the effect rather than in an op's own path names
     // the effective path and the op that caused it (details also carry "opPath").
+    //
+    // The effect is looked for only where the patch wrote (PatchFootprint): everything else of
+    // `result` equals `base` when result is base with the patch applied, as it must be. Tests
+    // pass Everywhere to compare the whole documents and check that both give the same answer.
+    enum class EffectScope { WhereWritten, Everywhere };
     static Result<void> check(const Json &base, const JsonPatch &patch, const Json &result,
-                              const Actor &actor);
+                              const Actor &actor, EffectScope scope = EffectScope::WhereWritten);
 
     // ADE's taskValidationGatesSatisfied (§5.5) on a manifest document, with one hole closed: a
     // required gate with no stepIds is NOT satisfied. A missing task, or one whose
