@@ -83,6 +83,8 @@ ManifestService::ManifestService(BundleLocation location, Options options, QObje
     : QObject(parent), m_location(location), m_options(std::move(options)),
       m_store(std::move(location), m_options.clock)
 {
+    // Commits reuse the parsed version the service already holds when the disk still has it.
+    m_store.setCaching(true);
     qRegisterMetaType<runboard::Snapshot>();
     qRegisterMetaType<runboard::ServiceOutcome>();
     qRegisterMetaType<runboard::ManifestStore::PatchRequest>();
@@ -99,6 +101,7 @@ Result<Snapshot> ManifestService::open()
         Result<ManifestStore::Loaded> loaded = m_store.load();
         if (!loaded.isOk())
             return loaded.error();
+        m_store.remember(loaded.value());
         m_settleLeft = m_options.settleAttempts;
         m_state = State::Live;
         m_stateMessage.clear();
@@ -312,6 +315,7 @@ void ManifestService::lookLocked()
     }
 
     m_settleLeft = m_options.settleAttempts;
+    m_store.remember(loaded.value());
     if (m_state != State::Live) {
         setStateLocked(State::Live, QString());
         announceLocked(Lifecycle::Resumed, tr("%1 is back").arg(m_location.manifestPath));

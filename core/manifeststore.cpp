@@ -31,7 +31,9 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QFuture>
 #include <QRandomGenerator>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <cerrno>
 #include <csignal>
@@ -112,9 +114,75 @@ Result<BundleLocation> ManifestStore::locate(const QString &path)
     return location;
 }
 
+// The last version this store read or wrote. `prepared` delivers, from a pool thread, a private
+// copy of its document for the next commit to patch in place (the published document stays
+// immutable) and, for a version read elsewhere, its layout if its bytes are exactly what
+// JsonWriter writes (ADE's are).
+struct ManifestStore::Cache
+{
+    struct Prepared
+    {
+        std::shared_ptr<Json> working;
+        std::shared_ptr<const LaidOutJson> layout;
+    };
+
+    ~Cache() { prepared.waitForFinished(); }
+
+    std::optional<Loaded> known;
+    std::shared_ptr<const LaidOutJson> layout; // of known's bytes, when the store wrote them
+    QFuture<Prepared> prepared;
+};
+
 ManifestStore::ManifestStore(BundleLocation location, Clock clock)
     : m_location(std::move(location)), m_clock(std::move(clock))
 {}
+
+ManifestStore::~ManifestStore() = default;
+
+void ManifestStore::setCaching(bool enabled)
+{
+    if (!enabled)
+        m_cache.reset();
+    else if (!m_cache)
+        m_cache = std::make_unique<Cache>();
+}
+
+void ManifestStore::remember(const Loaded &loaded)
+{
+    if (!m_cache || !loaded.document
+        || (m_cache->known && m_cache->known->file.bytes == loaded.file.bytes)) {
+        return;
+    }
+    cacheVersion(loaded, nullptr);
+}
+
+void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout)
+{
+    if (!m_cache)
+        return;
+    m_cache->prepared.waitForFinished();
+    std::shared_ptr<const Json> previous
+        = m_cache->known ? std::move(m_cache->known->document) : nullptr;
+    const bool findLayout = layout == nullptr;
+    m_cache->layout = std::move(layout);
+    m_cache->known = version;
+    m_cache->prepared = QtConcurrent::run([document = std::move(version.document),
+                                           bytes = std::move(version.file.bytes), findLayout,
+                                           previous = std::move(previous)]() mutable {
+        previous.reset(); // a large document is freed here rather than on the committing thread
+        Cache::Prepared prepared;
+        prepared.working = std::make_shared<Json>(*document);
+        if (findLayout) {
+            auto laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(*document));
+            if (laidOut->hasLayout()
+                && std::string_view(bytes.constData(), std::size_t(bytes.size()))
+                       == laidOut->text()) {
+                prepared.layout = std::move(laidOut);
+            }
+        }
+        return prepared;
+    });
+}
 
 Result<ManifestStore::Loaded> ManifestStore::load() const
 {
@@ -180,7 +248,21 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     if (const Result<void> locked = lock.lock(m_lockTimeout); !locked.isOk())
         return locked.error();
 
-    Result<Loaded> base = load();
+    // The fresh base, by content. When the disk holds exactly the cached version, its parsed
+    // document, working copy and layout stand in for parsing, copying and serialising.
+    Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
+    if (!file.isOk())
+        return file.error();
+    Result<Loaded> base = Loaded{};
+    Cache::Prepared prepared;
+    if (m_cache && m_cache->known && file->exists && file->bytes == m_cache->known->file.bytes) {
+        base = *m_cache->known;
+        prepared = m_cache->prepared.result();
+        if (m_cache->layout)
+            prepared.layout = m_cache->layout;
+    } else {
+        base = parse(std::move(file).value());
+    }
     if (!base.isOk())
         return base.error();
     const Json &current = *base->document;
@@ -214,16 +296,28 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
         return committed;
     }
 
-    Result<Json> applied = patch->apply(current);
-    if (!applied.isOk())
-        return applied.error();
-    Json next = std::move(applied).value();
-    if (const Result<void> allowed
-        = PatchPolicy::check(current, patch.value(), next, request.actor);
-        !allowed.isOk())
-        return allowed.error();
-    if (const Result<void> shape = ManifestValidator::validateShape(next); !shape.isOk())
-        return shape.error();
+    // The working copy is patched in place (undone on failure); without one, a copy is.
+    Json next;
+    if (prepared.working) {
+        if (const Result<void> applied = patch->applyInPlace(*prepared.working); !applied.isOk())
+            return applied.error(); // undone: the cache still stands for the base
+        next = std::move(*prepared.working);
+        // From here on the cache has no working copy of the base; a failure re-prepares one.
+        m_cache->prepared = QFuture<Cache::Prepared>();
+        m_cache->known.reset();
+    } else {
+        Result<Json> applied = patch->apply(current);
+        if (!applied.isOk())
+            return applied.error();
+        next = std::move(applied).value();
+    }
+    Result<void> acceptable = PatchPolicy::check(current, patch.value(), next, request.actor);
+    if (acceptable.isOk())
+        acceptable = ManifestValidator::validateShape(next);
+    if (!acceptable.isOk()) {
+        remember(committed.base);
+        return acceptable.error();
+    }
 
     const qint64 generation
         = std::max(jsonInteger(current, "serverGeneration"), readGenerationFile()) + 1;
@@ -246,8 +340,19 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
                       history.begin()
                           + static_cast<std::ptrdiff_t>(history.size() - kHistoryLimit));
 
-    const std::string text = JsonWriter::write(next);
-    QByteArray bytes(text.data(), static_cast<qsizetype>(text.size()));
+    // The text: the cached layout's unchanged parts copied, the rest written; both give exactly
+    // JsonWriter::write(next).
+    std::shared_ptr<LaidOutJson> laidOut;
+    if (prepared.layout) {
+        laidOut = std::make_shared<LaidOutJson>(
+            prepared.layout->rewrite(next, PatchFootprint(patch.value()),
+                                     {"serverGeneration", "updatedAt", "etag", "history"}));
+    } else if (m_cache) {
+        laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(next));
+    }
+    const std::string text = laidOut ? std::string() : JsonWriter::write(next);
+    const std::string &written = laidOut ? laidOut->text() : text;
+    QByteArray bytes(written.data(), static_cast<qsizetype>(written.size()));
     Result<GuardedFile::ReplaceOutcome> replaced
         = GuardedFile::replace(m_location.manifestPath, committed.base.file, bytes, hooks);
     if (!replaced.isOk()) {
@@ -284,6 +389,7 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     committed.result.file.bytes = std::move(bytes);
     committed.result.file.identity = GuardedFile::identity(m_location.manifestPath);
     committed.result.document = std::make_shared<const Json>(std::move(next));
+    cacheVersion(committed.result, m_cache ? std::move(laidOut) : nullptr);
     return committed;
 }
 

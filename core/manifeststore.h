@@ -6,6 +6,7 @@
 #include "error.h"
 #include "guardedfile.h"
 #include "json.h"
+#include "laidoutjson.h"
 #include "patchpolicy.h"
 
 #include <QString>
@@ -27,9 +28,12 @@ struct BundleLocation
 };
 
 // Synchronous disk I/O for one run bundle: reading, the commit protocol of DESIGN.md §3, `.gen`
-// and heartbeats.json. It keeps no cache: every commit decides on what the disk holds under the
-// lock, never on what a caller saw earlier. Not thread-safe: the ManifestService serialises its
-// calls through the run's QMutex; other processes are kept out by the BundleLock.
+// and heartbeats.json. Every commit decides on what the disk holds under the lock, never on
+// what a caller saw earlier. With caching on (the service's choice) the store also keeps the last
+// version it read or wrote, parsed, with a working copy and its text layout; a commit uses them
+// only when the disk holds exactly those bytes, to skip parsing, copying and serialising the
+// whole document. Not thread-safe: the ManifestService serialises its calls through the run's
+// QMutex; other processes are kept out by the BundleLock.
 class ManifestStore
 {
 public:
@@ -37,6 +41,9 @@ public:
     static Result<BundleLocation> locate(const QString &path);
 
     explicit ManifestStore(BundleLocation location, Clock clock = systemClock());
+    ~ManifestStore();
+    ManifestStore(const ManifestStore &) = delete;
+    ManifestStore &operator=(const ManifestStore &) = delete;
 
     const BundleLocation &location() const { return m_location; }
 
@@ -54,6 +61,12 @@ public:
     // (a manifest of another run: details carry its "runId"), IoError.
     Result<Loaded> load() const;
     Result<Loaded> parse(FileSnapshot file) const;
+
+    // Off by default: one-shot commands have nothing to reuse. When on, commit() keeps what it
+    // wrote, and remember() takes a version read elsewhere (the service's watcher path). The
+    // working copy and the layout of a remembered version are prepared on a pool thread.
+    void setCaching(bool enabled);
+    void remember(const Loaded &loaded);
 
     // heartbeats.json: {} when absent; Unreadable when it is not a JSON object.
     Result<Json> readHeartbeats() const;
@@ -100,11 +113,14 @@ public:
     static constexpr int kHistoryLimit = 50;
 
 private:
+    struct Cache;
     qint64 readGenerationFile() const;
+    void cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout);
 
     BundleLocation m_location;
     Clock m_clock;
     std::chrono::milliseconds m_lockTimeout = BundleLock::kDefaultTimeout;
+    std::unique_ptr<Cache> m_cache; // null while caching is off
 };
 
 } // namespace runboard

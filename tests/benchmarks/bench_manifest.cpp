@@ -2,10 +2,13 @@
 //
 // bench_manifest: the manifest service's figures, run by hand (docs/benchmarks.md).
 //
-// - Commit latency (ManifestStore::commit of a one-op patch: lock, fresh read and parse, patch,
-//   policy, validation, write, fsync, guarded swap, folder fsync, .gen, index.json) for ADE-like
-//   manifests of about 50 KB, 1 MB and 5 MB, next to the floor measured in the same run: writing
-//   the same bytes to a temp file, fsync, rename, folder fsync.
+// - Commit latency of a one-op patch (lock, fresh read, patch, policy, validation, write, fsync,
+//   guarded swap, folder fsync, .gen, index.json) for ADE-like manifests of about 50 KB, 1 MB and
+//   5 MB, next to the floor measured in the same run: writing the same bytes to a temp file,
+//   fsync, rename, folder fsync. Two ways: ManifestService::patch as the app and `serve` commit
+//   (the store's cache of the version on disk is used; the snapshot is published), and a
+//   one-shot ManifestStore::commit without a cache, as `runboard-cli patch` commits (it parses
+//   and serialises the whole document).
 // - External change to snapshot: another writer renames a new manifest into place; the time until
 //   a subscriber in another thread (a RunHandle in this thread, the service in the host's thread)
 //   holds the new snapshot.
@@ -15,6 +18,7 @@
 
 #include "jsonwriter.h"
 #include "manifestgenerator.h"
+#include "manifestservice.h"
 #include "manifeststore.h"
 #include "servicehost.h"
 
@@ -112,17 +116,26 @@ std::string lastTaskId(const Json &doc)
     return doc.at("tasks").back().at("id").get<std::string>();
 }
 
-void benchCommit(std::size_t size, int iterations)
+enum class CommitPath { Service, OneShot };
+
+void benchCommit(std::size_t size, int iterations, CommitPath path)
 {
     QTemporaryDir dir;
     const Json doc = manifestOfSize(size);
     const QByteArray bytes = bytesOf(doc);
     const QString bundle = makeBundle(dir, doc);
-    ManifestStore store(ManifestStore::locate(bundle).value());
+    const BundleLocation location = ManifestStore::locate(bundle).value();
+    ManifestService::Options options;
+    options.watch = false; // only this process writes; the watcher would only add noise
+    ManifestService service(location, options);
+    if (path == CommitPath::Service && !service.open().isOk()) {
+        std::printf("could not open the run\n");
+        return;
+    }
 
     std::vector<double> floor;
     std::vector<double> commit;
-    const std::string path = "/tasks/{id:" + lastTaskId(doc) + "}/status";
+    const std::string taskPath = "/tasks/{id:" + lastTaskId(doc) + "}/status";
     QString etag = QString::fromStdString(doc.at("etag").get<std::string>());
     for (int i = 0; i < iterations + 2; ++i) {
         auto start = SteadyClock::now();
@@ -133,27 +146,42 @@ void benchCommit(std::size_t size, int iterations)
         ManifestStore::PatchRequest request;
         request.ifMatchEtag = etag;
         request.operations = Json::array(
-            {{{"op", "replace"}, {"path", path}, {"value", i % 2 ? "review" : "in_progress"}}});
+            {{{"op", "replace"}, {"path", taskPath}, {"value", i % 2 ? "review" : "in_progress"}}});
         request.actor = Actor{ActorRole::Lead, QStringLiteral("S-lead")};
         start = SteadyClock::now();
-        const auto committed = store.commit(request);
+        QString error;
+        if (path == CommitPath::Service) {
+            const Result<Snapshot> committed = service.patch(request);
+            if (committed.isOk())
+                etag = committed->etag();
+            else
+                error = committed.error().message;
+        } else {
+            ManifestStore store(location);
+            const auto committed = store.commit(request);
+            if (committed.isOk())
+                etag = QString::fromStdString(
+                    committed->result.document->at("etag").get<std::string>());
+            else
+                error = committed.error().message;
+        }
         const double took = msSince(start);
-        if (!committed.isOk()) {
-            std::printf("commit failed: %s\n", qPrintable(committed.error().message));
+        if (!error.isEmpty()) {
+            std::printf("commit failed: %s\n", qPrintable(error));
             return;
         }
         if (i >= 2)
             commit.push_back(took);
-        etag = QString::fromStdString(committed->result.document->at("etag").get<std::string>());
     }
     const Stats f = statsOf(floor);
     const Stats c = statsOf(commit);
-    std::printf("%-8s %9lld B  floor p50 %7.2f p99 %7.2f | commit p50 %7.2f p99 %7.2f | "
+    std::printf("%-8s %-8s %9lld B  floor p50 %7.2f p99 %7.2f | commit p50 %7.2f p99 %7.2f | "
                 "p50 ratio %.2fx\n",
                 size < 100000    ? "50 KB"
                 : size < 2000000 ? "1 MB"
                                  : "5 MB",
-                qlonglong(bytes.size()), f.p50, f.p99, c.p50, c.p99, c.p50 / f.p50);
+                path == CommitPath::Service ? "service" : "one-shot", qlonglong(bytes.size()),
+                f.p50, f.p99, c.p50, c.p99, c.p50 / f.p50);
 }
 
 void benchExternalChange(std::size_t size, int iterations)
@@ -287,9 +315,11 @@ int main(int argc, char *argv[])
                 load[2], qPrintable(QDir::tempPath()));
 
     std::printf("\nCommit latency (ms), one-op patch, vs. write+fsync+rename+folder fsync floor\n");
-    benchCommit(50000, quick ? 20 : 200);
-    benchCommit(1000000, quick ? 10 : 100);
-    benchCommit(5000000, quick ? 5 : 30);
+    for (const CommitPath path : {CommitPath::Service, CommitPath::OneShot}) {
+        benchCommit(50000, quick ? 20 : 200, path);
+        benchCommit(1000000, quick ? 10 : 100, path);
+        benchCommit(5000000, quick ? 5 : 30, path);
+    }
 
     std::printf("\nExternal change -> snapshot delivered to a subscriber in another thread\n");
     benchExternalChange(50000, quick ? 20 : 100);

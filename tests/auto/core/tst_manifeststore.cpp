@@ -72,6 +72,7 @@ private Q_SLOTS:
     void refusals();
     void refusesWhileAnotherRunboardHoldsTheLock();
     void anEmptyPatchWritesNothing();
+    void theCacheNeverStandsInForTheDisk();
     void heartbeatsNeverTouchTheManifest();
     void heartbeatForAnUnknownAgent();
     void removesOnlyTempFilesOfDeadWriters();
@@ -397,6 +398,89 @@ void tst_ManifestStore::refusesWhileAnotherRunboardHoldsTheLock()
     QCOMPARE(refused.error().code, ErrorCode::IoError);
     QVERIFY(refused.error().message.contains(QStringLiteral("manifest.json.lock")));
     QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+}
+
+// With caching on (as the service runs it) a commit patches a kept working copy and copies the
+// text of what the patch did not write. What it writes must still be exactly the writer's text
+// of base + patch, a refused or failed patch must leave no trace in the next commit, and a
+// version written by someone else must be used instead of the cache.
+void tst_ManifestStore::theCacheNeverStandsInForTheDisk()
+{
+    TempBundle bundle;
+    Json manifest = TempBundle::minimalManifest(bundle.runId(), 3);
+    for (int i = 1; i <= 5; ++i)
+        manifest["tasks"].push_back(
+            Json{{"id", "T-" + std::to_string(i)},
+                 {"phaseId", "developing"},
+                 {"title", "task " + std::to_string(i)},
+                 {"description", ""},
+                 {"status", "pending"},
+                 {"validationGate", Json{{"required", true}, {"stepIds", Json::array()}}}});
+    bundle.writeManifest(manifest);
+    ManifestStore store = storeFor(bundle);
+    store.setCaching(true);
+    store.remember(store.load().value());
+
+    const auto commitAndCheck = [&](const QString &etag, const char *ops) {
+        const auto committed = store.commit(request(etag, ops));
+        if (!committed.isOk())
+            return errorCodeName(committed.error().code);
+        const QByteArray onDisk = bundle.readFile(QStringLiteral("manifest.json"));
+        const std::string rewritten = JsonWriter::write(bundle.readManifest());
+        // Byte for byte what the writer makes of the same document.
+        if (onDisk != QByteArray(rewritten.data(), qsizetype(rewritten.size())))
+            return QStringLiteral("not the writer's text");
+        return QStringLiteral("ok");
+    };
+    QString etag = etagOf(manifest);
+    QCOMPARE(
+        commitAndCheck(etag, R"([{"op":"replace","path":"/tasks/{id:T-2}/title","value":"a"}])"),
+        QStringLiteral("ok"));
+    etag = etagOf(bundle.readManifest());
+    QCOMPARE(commitAndCheck(
+                 etag, R"([{"op":"replace","path":"/tasks/{id:T-4}/status","value":"claimed"}])"),
+             QStringLiteral("ok"));
+    etag = etagOf(bundle.readManifest());
+
+    // Refused after being applied to the working copy (the done gate; a validation failure),
+    // and failed while being applied (a test op): none of it may reach the next commit.
+    QCOMPARE(commitAndCheck(etag,
+                            R"([{"op":"replace","path":"/tasks/{id:T-1}/status","value":"done"}])"),
+             errorCodeName(ErrorCode::ValidationFailed));
+    QCOMPARE(
+        commitAndCheck(etag, R"([{"op":"replace","path":"/tasks/{id:T-3}/title","value":""}])"),
+        errorCodeName(ErrorCode::ValidationFailed));
+    QCOMPARE(commitAndCheck(etag, R"([{"op":"replace","path":"/tasks/{id:T-5}/title","value":"x"},
+                                     {"op":"test","path":"/tasks/{id:T-5}/status","value":"done"}])"),
+             errorCodeName(ErrorCode::InvalidPatch));
+    QCOMPARE(commitAndCheck(etag, R"([{"op":"add","path":"/tasks/-","value":{"id":"T-6",
+                                     "phaseId":"developing","title":"six","description":"",
+                                     "status":"pending","validationGate":{"required":false,
+                                     "stepIds":[]}}}])"),
+             QStringLiteral("ok"));
+    Json now = bundle.readManifest();
+    QCOMPARE(now.at("tasks").size(), std::size_t(6));
+    QCOMPARE(now.at("tasks")[0].at("status").get<std::string>(), std::string("pending"));
+    QCOMPARE(now.at("tasks")[2].at("title").get<std::string>(), std::string("task 3"));
+    QCOMPARE(now.at("tasks")[4].at("title").get<std::string>(), std::string("task 5"));
+    QCOMPARE(now.at("tasks")[1].at("title").get<std::string>(), std::string("a"));
+    QCOMPARE(now.at("tasks")[3].at("status").get<std::string>(), std::string("claimed"));
+
+    // Someone else writes (in another spacing, keeping nothing of our layout): the next commit
+    // is based on their version and their content survives.
+    now["tasks"][0]["title"] = "theirs";
+    now["serverGeneration"] = now.at("serverGeneration").get<int>() + 1;
+    now["etag"] = "g" + std::to_string(now.at("serverGeneration").get<int>()) + "-0badc0de";
+    bundle.writeFile(QStringLiteral("manifest.json"), QByteArray::fromStdString(now.dump(4)));
+    QCOMPARE(
+        commitAndCheck(etag, R"([{"op":"replace","path":"/tasks/{id:T-6}/title","value":"b"}])"),
+        errorCodeName(ErrorCode::EtagConflict));
+    QCOMPARE(commitAndCheck(etagOf(now),
+                            R"([{"op":"replace","path":"/tasks/{id:T-6}/title","value":"b"}])"),
+             QStringLiteral("ok"));
+    const Json last = bundle.readManifest();
+    QCOMPARE(last.at("tasks")[0].at("title").get<std::string>(), std::string("theirs"));
+    QCOMPARE(last.at("tasks")[5].at("title").get<std::string>(), std::string("b"));
 }
 
 void tst_ManifestStore::anEmptyPatchWritesNothing()
