@@ -120,17 +120,15 @@ Result<BundleLocation> ManifestStore::locate(const QString &path)
 // JsonWriter writes (ADE's are).
 struct ManifestStore::Cache
 {
-    struct Prepared
+    ~Cache()
     {
-        std::shared_ptr<Json> working;
-        std::shared_ptr<const LaidOutJson> layout;
-    };
-
-    ~Cache() { prepared.waitForFinished(); }
+        if (prepared)
+            prepared->waitForFinished();
+    }
 
     std::optional<Loaded> known;
     std::shared_ptr<const LaidOutJson> layout; // of known's bytes, when the store wrote them
-    QFuture<Prepared> prepared;
+    std::optional<QFuture<Prepared>> prepared; // none: nothing prepared for known yet
 };
 
 ManifestStore::ManifestStore(BundleLocation location, Clock clock)
@@ -153,35 +151,52 @@ void ManifestStore::remember(const Loaded &loaded)
         || (m_cache->known && m_cache->known->file.bytes == loaded.file.bytes)) {
         return;
     }
-    cacheVersion(loaded, nullptr);
+    // Nothing is prepared now: a version read elsewhere may never be committed on, and the
+    // reader (the service's watcher path) must not wait for a copy. The next commit on it
+    // prepares what it needs itself. A preparation still running for an older version is left
+    // to finish on its own; it holds its own references.
+    m_cache->prepared.reset();
+    m_cache->known = loaded;
+    m_cache->layout.reset();
 }
+
+namespace {
+
+// A working copy of `document` and, when asked, its layout if `bytes` are exactly the writer's
+// text of it. `previous` (an older version) is released here, so that freeing a large document
+// happens on the thread that runs this rather than the committing one.
+ManifestStore::Prepared prepareVersion(const std::shared_ptr<const Json> &document,
+                                       const QByteArray &bytes, bool findLayout,
+                                       std::shared_ptr<const Json> previous)
+{
+    previous.reset();
+    ManifestStore::Prepared prepared;
+    prepared.working = std::make_shared<Json>(*document);
+    if (findLayout) {
+        auto laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(*document));
+        if (laidOut->hasLayout()
+            && std::string_view(bytes.constData(), std::size_t(bytes.size())) == laidOut->text())
+            prepared.layout = std::move(laidOut);
+    }
+    return prepared;
+}
+
+} // namespace
 
 void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout)
 {
     if (!m_cache)
         return;
-    m_cache->prepared.waitForFinished();
+    if (m_cache->prepared)
+        m_cache->prepared->waitForFinished();
     std::shared_ptr<const Json> previous
         = m_cache->known ? std::move(m_cache->known->document) : nullptr;
-    const bool findLayout = layout == nullptr;
     m_cache->layout = std::move(layout);
     m_cache->known = version;
-    m_cache->prepared = QtConcurrent::run([document = std::move(version.document),
-                                           bytes = std::move(version.file.bytes), findLayout,
-                                           previous = std::move(previous)]() mutable {
-        previous.reset(); // a large document is freed here rather than on the committing thread
-        Cache::Prepared prepared;
-        prepared.working = std::make_shared<Json>(*document);
-        if (findLayout) {
-            auto laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(*document));
-            if (laidOut->hasLayout()
-                && std::string_view(bytes.constData(), std::size_t(bytes.size()))
-                       == laidOut->text()) {
-                prepared.layout = std::move(laidOut);
-            }
-        }
-        return prepared;
-    });
+    // The store wrote these bytes itself, so their layout is known; only the copy is needed.
+    m_cache->prepared = QtConcurrent::run(prepareVersion, std::move(version.document),
+                                          std::move(version.file.bytes), m_cache->layout == nullptr,
+                                          std::move(previous));
 }
 
 Result<ManifestStore::Loaded> ManifestStore::load() const
@@ -254,10 +269,15 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     if (!file.isOk())
         return file.error();
     Result<Loaded> base = Loaded{};
-    Cache::Prepared prepared;
+    Prepared prepared;
     if (m_cache && m_cache->known && file->exists && file->bytes == m_cache->known->file.bytes) {
         base = *m_cache->known;
-        prepared = m_cache->prepared.result();
+        if (m_cache->prepared) {
+            prepared = m_cache->prepared->result();
+        } else {
+            prepared = prepareVersion(base->document, base->file.bytes, true, nullptr);
+            m_cache->prepared = QtFuture::makeReadyFuture(prepared);
+        }
         if (m_cache->layout)
             prepared.layout = m_cache->layout;
     } else {
@@ -303,7 +323,7 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
             return applied.error(); // undone: the cache still stands for the base
         next = std::move(*prepared.working);
         // From here on the cache has no working copy of the base; a failure re-prepares one.
-        m_cache->prepared = QFuture<Cache::Prepared>();
+        m_cache->prepared.reset();
         m_cache->known.reset();
     } else {
         Result<Json> applied = patch->apply(current);

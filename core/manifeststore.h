@@ -112,6 +112,13 @@ public:
 
     static constexpr int kHistoryLimit = 50;
 
+    // What a commit on a cached version starts from (internal; public for the preparing task).
+    struct Prepared
+    {
+        std::shared_ptr<Json> working;
+        std::shared_ptr<const LaidOutJson> layout;
+    };
+
 private:
     struct Cache;
     qint64 readGenerationFile() const;
