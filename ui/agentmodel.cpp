@@ -8,8 +8,9 @@
 // - The heartbeat age is the newer of the manifest's lastHeartbeatAt and heartbeats.json (the
 //   Manifest view merges them), so coalesced heartbeats that never touch manifest.json still
 //   count.
-// - setNow() rebuilds with the new time; RowModel emits dataChanged for the cells whose text
-//   changed, which between snapshots is the age column (and the stall column when one starts).
+// - The agents are parsed once per snapshot; setNow() rebuilds the rows from that list with the
+//   new time, and RowModel emits dataChanged for the cells whose text changed, which between
+//   snapshots is the age column (and the stall column when one starts).
 // Thread: GUI thread.
 
 #include "agentmodel.h"
@@ -47,25 +48,103 @@ AgentModel::AgentModel(QObject *parent)
                parent)
 {}
 
+namespace {
+
+const Json *agentsOf(const std::shared_ptr<const Json> &document)
+{
+    if (!document || !document->is_object())
+        return nullptr;
+    const auto found = document->find("agents");
+    return found == document->end() ? nullptr : &*found;
+}
+
+} // namespace
+
 void AgentModel::setSnapshot(const Snapshot &snapshot, const QDateTime &now)
 {
+    // Most snapshots change a task, not an agent: one comparison of the agents array, and the
+    // rows only follow the clock.
+    const Json *before = agentsOf(m_manifest.document());
+    const Json *after = agentsOf(snapshot.sharedDocument());
+    const bool sameAgents
+        = m_manifest.document() && (before && after ? *before == *after : before == after);
+    if (sameAgents && snapshot.heartbeats() == m_heartbeats) {
+        m_manifest = Manifest(snapshot.sharedDocument(), snapshot.heartbeats());
+        setNow(now);
+        return;
+    }
     m_manifest = Manifest(snapshot.sharedDocument(), snapshot.heartbeats());
+    m_heartbeats = snapshot.heartbeats();
+    m_agents = m_manifest.agents();
     m_now = now;
     rebuild(Marking::Mark);
 }
 
 void AgentModel::setNow(const QDateTime &now)
 {
+    if (now == m_now)
+        return;
     m_now = now;
-    rebuild(Marking::DontMark);
+    // Rows are in m_agents' order (setRows keeps the order it is given).
+    QList<RowCells> changes;
+    for (int row = 0; row < m_agents.size() && row < rowCount(); ++row) {
+        QList<Cell> cells = cellsAt(row);
+        setTickingCells(cells, m_agents.at(row), now);
+        changes.append({row, std::move(cells)});
+    }
+    setRowCells(std::move(changes), Marking::DontMark);
+}
+
+void AgentModel::clear()
+{
+    clearRows();
+    m_manifest = Manifest();
+    m_heartbeats = Json();
+    m_agents.clear();
+}
+
+void AgentModel::setTickingCells(QList<Cell> &cells, const Manifest::Agent &agent,
+                                 const QDateTime &now)
+{
+    Cell &heartbeat = cells[Heartbeat];
+    heartbeat = Cell();
+    heartbeat.ticking = true;
+    if (agent.lastHeartbeatAt.isValid()) {
+        const qint64 age = now.isValid() ? agent.lastHeartbeatAt.secsTo(now) : 0;
+        heartbeat.display = now.isValid() ? tr("%1 ago").arg(StatusStyle::formatDuration(age))
+                                          : StatusStyle::formatTime(agent.lastHeartbeatAt);
+        heartbeat.sort = age;
+        heartbeat.toolTip = StatusStyle::isoToolTip(agent.lastHeartbeatAt);
+    } else {
+        heartbeat.display = tr("never");
+        heartbeat.sort = std::numeric_limits<qint64>::max();
+        heartbeat.toolTip = tr("No heartbeat recorded; liveness counts from the spawn time");
+    }
+
+    Cell &stalled = cells[Stalled];
+    stalled = Cell();
+    stalled.ticking = true;
+    if (Manifest::isStalled(agent, now)) {
+        stalled.display = tr("stalled");
+        stalled.tone = StatusStyle::Tone::Bad;
+        stalled.decorate = true;
+        stalled.sort = 1;
+        const QDateTime liveness = Manifest::livenessOf(agent);
+        stalled.toolTip = agent.stalledFlag
+                              ? tr("Flagged as stalled by the lead's sweep")
+                              : tr("Silent for %1 (threshold 10 min)")
+                                    .arg(StatusStyle::formatDuration(liveness.secsTo(now)));
+    } else {
+        stalled.display = QString();
+        stalled.sort = 0;
+    }
 }
 
 void AgentModel::rebuild(Marking marking)
 {
-    const QList<Manifest::Agent> agents = m_manifest.agents();
     QList<Row> rows;
-    rows.reserve(agents.size());
-    for (const Manifest::Agent &agent : agents) {
+    rows.reserve(m_agents.size());
+    for (const Manifest::Agent &agent : std::as_const(m_agents)) {
         Row row;
         row.key = agent.sessionId;
         row.cells.resize(ColumnCount);
@@ -91,36 +170,7 @@ void AgentModel::rebuild(Marking marking)
         status.tone = StatusStyle::toneFor(agent.status);
         status.decorate = true;
 
-        Cell &heartbeat = row.cells[Heartbeat];
-        heartbeat.ticking = true;
-        if (agent.lastHeartbeatAt.isValid()) {
-            const qint64 age = m_now.isValid() ? agent.lastHeartbeatAt.secsTo(m_now) : 0;
-            heartbeat.display = m_now.isValid() ? tr("%1 ago").arg(StatusStyle::formatDuration(age))
-                                                : StatusStyle::formatTime(agent.lastHeartbeatAt);
-            heartbeat.sort = age;
-            heartbeat.toolTip = StatusStyle::isoToolTip(agent.lastHeartbeatAt);
-        } else {
-            heartbeat.display = tr("never");
-            heartbeat.sort = std::numeric_limits<qint64>::max();
-            heartbeat.toolTip = tr("No heartbeat recorded; liveness counts from the spawn time");
-        }
-
-        Cell &stalled = row.cells[Stalled];
-        stalled.ticking = true;
-        if (Manifest::isStalled(agent, m_now)) {
-            stalled.display = tr("stalled");
-            stalled.tone = StatusStyle::Tone::Bad;
-            stalled.decorate = true;
-            stalled.sort = 1;
-            const QDateTime liveness = Manifest::livenessOf(agent);
-            stalled.toolTip = agent.stalledFlag
-                                  ? tr("Flagged as stalled by the lead's sweep")
-                                  : tr("Silent for %1 (threshold 10 min)")
-                                        .arg(StatusStyle::formatDuration(liveness.secsTo(m_now)));
-        } else {
-            stalled.display = QString();
-            stalled.sort = 0;
-        }
+        setTickingCells(row.cells, agent, m_now);
 
         row.cells[CurrentTask].display = agent.currentStepId;
 

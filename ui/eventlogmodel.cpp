@@ -185,4 +185,12 @@ void EventLogModel::addEvent(Event event)
     }
 }
 
+void EventLogModel::clear()
+{
+    beginResetModel();
+    m_events.clear();
+    m_lastDocument.reset();
+    endResetModel();
+}
+
 } // namespace runboard

@@ -50,6 +50,8 @@ public:
     // A failed patch (conflicts above all); successful ones show up as their snapshot.
     void addPatchOutcome(const ServiceOutcome &outcome, const QDateTime &now);
     void addEvent(Event event);
+    // A new run starts a new log (a reset).
+    void clear();
 
     const Event &eventAt(int row) const { return m_events.at(row); }
     static QString kindName(EventKind kind);

@@ -19,6 +19,8 @@ public:
     explicit HistoryModel(QObject *parent = nullptr);
 
     void setSnapshot(const Snapshot &snapshot);
+    // No run: no rows (a reset).
+    void clear() { clearRows(); }
 
     // Kinds longer than this are shortened in the table; the tooltip has them all.
     static constexpr int kKindsDisplayLength = 80;

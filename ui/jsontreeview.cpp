@@ -3,260 +3,134 @@
 // JsonTreeView: the raw manifest as a tree.
 //
 // Design considerations
-// - Lazy children: a node's children are built on its first expansion (the "populated" flag is
-//   kept on the item), so building the tree after every snapshot is cheap; expanded nodes are
-//   re-expanded by pointer, which rebuilds just the visible part.
-// - Pointers for array elements use {id:…}/{sessionId:…} predicates only when the predicate
-//   selects exactly that element (a hand-edited file can repeat an id); else a numeric index.
-// - Values are read from the shared, immutable document; no copy of the JSON is kept in items
-//   beyond a one-line preview.
+// - The model (JsonTreeModel) is lazy and incremental, so a new document keeps the expanded
+//   nodes, the current node and the scroll position without any bookkeeping here.
+// - A hidden tree (another tab is current) only remembers the newest document and updates when
+//   shown: nobody looks at it, and expanded arrays of thousands of tasks cost real time. The
+//   documents it lets go of are freed in a worker (backgroundrelease.h).
+// - Copying works from the keyboard as well as from the context menu.
 // Thread: GUI thread.
 
 #include "jsontreeview.h"
 
-#include "jsonpointer.h"
+#include "backgroundrelease.h"
+#include "jsontreemodel.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
 #include <QHeaderView>
 #include <QMenu>
-#include <QScrollBar>
-#include <QSet>
-
-#include <algorithm>
 
 namespace runboard {
 
-namespace {
-
-constexpr int kPopulatedRole = Qt::UserRole + 2;
-constexpr int kPreviewLength = 200;
-
-QString typeName(const Json &value)
+JsonTreeView::JsonTreeView(QWidget *parent) : QTreeView(parent), m_model(new JsonTreeModel(this))
 {
-    switch (value.type()) {
-    case Json::value_t::object:
-        return QCoreApplication::translate("JsonTreeView", "object (%n member(s))", nullptr,
-                                           int(value.size()));
-    case Json::value_t::array:
-        return QCoreApplication::translate("JsonTreeView", "array (%n item(s))", nullptr,
-                                           int(value.size()));
-    case Json::value_t::string:
-        return QCoreApplication::translate("JsonTreeView", "string");
-    case Json::value_t::boolean:
-        return QCoreApplication::translate("JsonTreeView", "boolean");
-    case Json::value_t::null:
-        return QCoreApplication::translate("JsonTreeView", "null");
-    default:
-        return QCoreApplication::translate("JsonTreeView", "number");
-    }
-}
-
-QString preview(const Json &value)
-{
-    if (value.is_string())
-        return QString::fromStdString(value.get_ref<const std::string &>());
-    if (value.is_object() || value.is_array())
-        return QString();
-    return QString::fromStdString(value.dump());
-}
-
-// The predicate token that selects element `index` of `array`, or a numeric index.
-std::string elementToken(const Json &array, std::size_t index)
-{
-    const Json &element = array.at(index);
-    if (element.is_object()) {
-        for (const char *field : {"id", "sessionId"}) {
-            const auto found = element.find(field);
-            if (found == element.end() || !found->is_string())
-                continue;
-            const std::string token
-                = JsonPointer::predicateToken(field, found->get_ref<const std::string &>());
-            const JsonPointer::ArrayPosition position = JsonPointer::locate(array, token);
-            if (position.kind == JsonPointer::ArrayPosition::Kind::Predicate && position.exists
-                && position.index == index)
-                return token;
-        }
-    }
-    return std::to_string(index);
-}
-
-} // namespace
-
-JsonTreeView::JsonTreeView(QWidget *parent) : QTreeWidget(parent)
-{
-    setColumnCount(3);
-    setHeaderLabels({tr("Key"), tr("Value"), tr("Type")});
+    setModel(m_model);
     setUniformRowHeights(true);
     setAlternatingRowColors(true);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     header()->setStretchLastSection(false);
-    header()->setSectionResizeMode(Value, QHeaderView::Stretch);
-    header()->resizeSection(Key, 260);
-    header()->resizeSection(Type, 170);
+    header()->setSectionResizeMode(JsonTreeModel::Value, QHeaderView::Stretch);
+    // In characters, so the columns scale with the font and the screen.
+    header()->resizeSection(JsonTreeModel::Key, fontMetrics().averageCharWidth() * 34);
+    header()->resizeSection(JsonTreeModel::Type, fontMetrics().averageCharWidth() * 22);
     setAccessibleName(tr("Raw manifest"));
-    connect(this, &QTreeWidget::itemExpanded, this, &JsonTreeView::populate);
+    setAccessibleDescription(tr("The manifest as a JSON tree. Ctrl+Shift+C copies the selected "
+                                "node's pointer, Ctrl+C its value."));
+
+    auto *copyPointerAction = new QAction(tr("Copy Pointer"), this);
+    copyPointerAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copyPointerAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyPointerAction, &QAction::triggered, this, [this] { copyPointer(currentIndex()); });
+    addAction(copyPointerAction);
+    auto *copyValueAction = new QAction(tr("Copy Value"), this);
+    copyValueAction->setShortcut(QKeySequence::Copy);
+    copyValueAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyValueAction, &QAction::triggered, this, [this] { copyValue(currentIndex()); });
+    addAction(copyValueAction);
 }
+
+JsonTreeView::~JsonTreeView() = default;
 
 void JsonTreeView::setDocument(std::shared_ptr<const Json> document)
 {
-    if (document == m_document)
-        return;
-
-    QSet<QString> expanded;
-    for (QTreeWidgetItemIterator it(this); *it; ++it) {
-        if ((*it)->isExpanded())
-            expanded.insert(pointerOf(*it));
-    }
-    const QString current = currentItem() ? pointerOf(currentItem()) : QString();
-    const int scroll = verticalScrollBar()->value();
-
-    m_document = std::move(document);
-    clear();
-    if (!m_document)
-        return;
-    addChildren(invisibleRootItem(), *m_document, std::string());
-
-    // Parents come before children in this order, so each expansion finds its item built.
-    QStringList order(expanded.cbegin(), expanded.cend());
-    std::sort(order.begin(), order.end(),
-              [](const QString &a, const QString &b) { return a.size() < b.size(); });
-    for (const QString &pointer : std::as_const(order)) {
-        if (QTreeWidgetItem *item = itemForPointer(pointer))
-            item->setExpanded(true);
-    }
-    if (!current.isEmpty()) {
-        if (QTreeWidgetItem *item = itemForPointer(current))
-            setCurrentItem(item);
-    }
-    verticalScrollBar()->setValue(scroll);
-}
-
-QString JsonTreeView::pointerOf(const QTreeWidgetItem *item) const
-{
-    return item ? item->data(Key, kPointerRole).toString() : QString();
-}
-
-const Json *JsonTreeView::resolve(const QString &pointer) const
-{
-    if (!m_document)
-        return nullptr;
-    const Result<JsonPointer> parsed = JsonPointer::parse(pointer.toStdString());
-    if (!parsed.isOk())
-        return nullptr;
-    return parsed->find(*m_document);
-}
-
-QString JsonTreeView::valueTextOf(const QTreeWidgetItem *item) const
-{
-    const Json *value = resolve(pointerOf(item));
-    return value ? QString::fromStdString(value->dump()) : QString();
-}
-
-QTreeWidgetItem *JsonTreeView::itemForPointer(const QString &pointer)
-{
-    // Walk down from the top, populating as needed; pointers of children extend their parent's.
-    QTreeWidgetItem *parent = invisibleRootItem();
-    for (;;) {
-        QTreeWidgetItem *next = nullptr;
-        for (int i = 0; i < parent->childCount(); ++i) {
-            QTreeWidgetItem *child = parent->child(i);
-            const QString childPointer = pointerOf(child);
-            if (childPointer == pointer)
-                return child;
-            if (pointer.startsWith(childPointer + QLatin1Char('/'))) {
-                next = child;
-                break;
-            }
+    if (document && !isVisible()) {
+        if (document != m_model->document() || m_hasPending) {
+            releaseInBackground(std::exchange(m_pending, std::move(document)));
+            m_hasPending = true;
         }
-        if (!next)
-            return nullptr;
-        populate(next);
-        parent = next;
-    }
-}
-
-void JsonTreeView::populate(QTreeWidgetItem *item)
-{
-    if (!item || item->data(Key, kPopulatedRole).toBool())
         return;
-    item->setData(Key, kPopulatedRole, true);
-    const QString pointer = pointerOf(item);
-    if (const Json *value = resolve(pointer))
-        addChildren(item, *value, pointer.toStdString());
-}
-
-void JsonTreeView::addChildren(QTreeWidgetItem *parent, const Json &value,
-                               const std::string &pointer)
-{
-    QList<QTreeWidgetItem *> items;
-    if (value.is_object()) {
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            items.append(makeItem(QString::fromStdString(it.key()), it.value(),
-                                  pointer + '/' + JsonPointer::escape(it.key())));
-        }
-    } else if (value.is_array()) {
-        for (std::size_t i = 0; i < value.size(); ++i) {
-            const std::string token = elementToken(value, i);
-            const QString label = token == std::to_string(i) ? QStringLiteral("[%1]").arg(i)
-                                                             : QString::fromStdString(token);
-            items.append(makeItem(label, value.at(i), pointer + '/' + JsonPointer::escape(token)));
-        }
     }
-    parent->addChildren(items);
+    releaseInBackground(std::exchange(m_pending, nullptr));
+    m_hasPending = false;
+    std::shared_ptr<const Json> previous = m_model->document();
+    m_model->setDocument(std::move(document));
+    releaseInBackground(std::move(previous));
 }
 
-QTreeWidgetItem *JsonTreeView::makeItem(const QString &key, const Json &value,
-                                        const std::string &pointer)
+void JsonTreeView::flushPending()
 {
-    auto *item = new QTreeWidgetItem;
-    item->setText(Key, key);
-    QString shown = preview(value);
-    item->setToolTip(Value, shown.size() > kPreviewLength ? shown.left(2000) : QString());
-    if (shown.size() > kPreviewLength)
-        shown = shown.left(kPreviewLength) + QChar(0x2026);
-    shown.replace(QLatin1Char('\n'), QChar(0x21b5));
-    item->setText(Value, shown);
-    item->setText(Type, typeName(value));
-    item->setData(Key, kPointerRole, QString::fromStdString(pointer));
-    item->setToolTip(Key, QString::fromStdString(pointer));
-    const bool container = (value.is_object() || value.is_array()) && !value.empty();
-    item->setChildIndicatorPolicy(container ? QTreeWidgetItem::ShowIndicator
-                                            : QTreeWidgetItem::DontShowIndicator);
-    if (!container)
-        item->setData(Key, kPopulatedRole, true);
-    return item;
+    if (!m_hasPending)
+        return;
+    m_hasPending = false;
+    std::shared_ptr<const Json> previous = m_model->document();
+    m_model->setDocument(std::exchange(m_pending, nullptr));
+    releaseInBackground(std::move(previous));
 }
 
-void JsonTreeView::copyPointer(const QTreeWidgetItem *item) const
+void JsonTreeView::showEvent(QShowEvent *event)
 {
-    if (item)
-        QApplication::clipboard()->setText(pointerOf(item));
+    flushPending();
+    QTreeView::showEvent(event);
 }
 
-void JsonTreeView::copyValue(const QTreeWidgetItem *item) const
+QString JsonTreeView::pointerOf(const QModelIndex &index) const
 {
-    if (item)
-        QApplication::clipboard()->setText(valueTextOf(item));
+    return m_model->pointerOf(index);
+}
+
+QString JsonTreeView::valueTextOf(const QModelIndex &index) const
+{
+    return m_model->valueTextOf(index);
+}
+
+QModelIndex JsonTreeView::indexForPointer(const QString &pointer)
+{
+    flushPending();
+    return m_model->indexForPointer(pointer);
+}
+
+void JsonTreeView::copyPointer(const QModelIndex &index) const
+{
+    if (index.isValid())
+        QApplication::clipboard()->setText(pointerOf(index));
+}
+
+void JsonTreeView::copyValue(const QModelIndex &index) const
+{
+    if (index.isValid())
+        QApplication::clipboard()->setText(valueTextOf(index));
 }
 
 void JsonTreeView::contextMenuEvent(QContextMenuEvent *event)
 {
-    QTreeWidgetItem *item = itemAt(viewport()->mapFromGlobal(event->globalPos()));
-    if (!item)
-        item = currentItem();
-    if (!item)
+    QModelIndex index = indexAt(viewport()->mapFromGlobal(event->globalPos()));
+    if (!index.isValid())
+        index = currentIndex();
+    if (!index.isValid())
         return;
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    const QString pointer = pointerOf(item);
-    QAction *copyPointerAction = menu->addAction(tr("Copy pointer"));
+    // The texts are taken now: the document may change while the menu is open.
+    const QString pointer = pointerOf(index);
+    const QString value = valueTextOf(index);
+    QAction *copyPointerAction = menu->addAction(tr("Copy Pointer"));
     connect(copyPointerAction, &QAction::triggered, this,
             [pointer] { QApplication::clipboard()->setText(pointer); });
-    QAction *copyValueAction = menu->addAction(tr("Copy value"));
-    const QString value = valueTextOf(item);
+    QAction *copyValueAction = menu->addAction(tr("Copy Value"));
     connect(copyValueAction, &QAction::triggered, this,
             [value] { QApplication::clipboard()->setText(value); });
     menu->popup(event->globalPos());

@@ -3,49 +3,50 @@
 
 #include "json.h"
 
-#include <QTreeWidget>
+#include <QTreeView>
 
 #include <memory>
 
 namespace runboard {
 
-// The Raw tab: a read-only tree of the manifest's JSON. Children are created when a node is
-// first expanded, so a 5 MB manifest costs a few dozen items until someone digs in. Each item
-// knows its JSON Pointer, written with ADE's id predicates where an array element has an id
-// (`/tasks/{id:T-1}/status`), the form patches use. GUI thread.
-class JsonTreeView : public QTreeWidget
+class JsonTreeModel;
+
+// The Raw tab: the manifest as a read-only JSON tree (JsonTreeModel) with "Copy Pointer" and
+// "Copy Value" in the context menu and on the keyboard (Ctrl+Shift+C, Ctrl+C). While the view is
+// hidden (another tab is current) it only remembers the newest document and updates the tree
+// when it is shown or asked. GUI thread.
+class JsonTreeView : public QTreeView
 {
     Q_OBJECT
 
 public:
-    enum Column { Key, Value, Type };
-    static constexpr int kPointerRole = Qt::UserRole + 1;
-
     explicit JsonTreeView(QWidget *parent = nullptr);
+    ~JsonTreeView() override;
 
-    // Shows `document`; the same pointer again is a no-op. Expanded nodes and the current node
-    // are kept (by pointer) across documents.
+    // Shows `document`; the same pointer again does nothing. Expanded nodes and the current node
+    // stay where they are across documents.
     void setDocument(std::shared_ptr<const Json> document);
 
-    QString pointerOf(const QTreeWidgetItem *item) const;
-    // The node's value as compact JSON; empty when it no longer exists.
-    QString valueTextOf(const QTreeWidgetItem *item) const;
-    // The item for a pointer, expanding its way there; nullptr when absent.
-    QTreeWidgetItem *itemForPointer(const QString &pointer);
+    JsonTreeModel *jsonModel() const { return m_model; }
+    QString pointerOf(const QModelIndex &index) const;
+    // The node's value as compact JSON; empty for an invalid index.
+    QString valueTextOf(const QModelIndex &index) const;
+    // The index (column 0) for a pointer, fetching its way there; invalid when absent.
+    QModelIndex indexForPointer(const QString &pointer);
 
-    void copyPointer(const QTreeWidgetItem *item) const;
-    void copyValue(const QTreeWidgetItem *item) const;
+    void copyPointer(const QModelIndex &index) const;
+    void copyValue(const QModelIndex &index) const;
 
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
-    void populate(QTreeWidgetItem *item);
-    void addChildren(QTreeWidgetItem *parent, const Json &value, const std::string &pointer);
-    QTreeWidgetItem *makeItem(const QString &key, const Json &value, const std::string &pointer);
-    const Json *resolve(const QString &pointer) const;
+    void flushPending();
 
-    std::shared_ptr<const Json> m_document;
+    JsonTreeModel *m_model = nullptr;
+    std::shared_ptr<const Json> m_pending;
+    bool m_hasPending = false;
 };
 
 } // namespace runboard

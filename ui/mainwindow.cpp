@@ -32,6 +32,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QtConcurrent/QtConcurrentRun>
@@ -58,7 +59,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Runboard"));
     setAcceptDrops(true);
-    resize(1100, 720);
+    // A first size in text lines and characters, within the screen: right at 1x and 2x alike
+    // (the remembered geometry wins from the second start on).
+    const QFontMetrics metrics(font());
+    QSize size(metrics.averageCharWidth() * 150, metrics.lineSpacing() * 44);
+    if (const QScreen *screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize() * 0.9);
+    resize(size);
 
     m_host = new ServiceHost(this);
     m_view = new RunView(this);

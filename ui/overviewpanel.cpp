@@ -67,9 +67,18 @@ OverviewPanel::OverviewPanel(QWidget *parent) : QWidget(parent)
     outer->addStretch(1);
 }
 
-void OverviewPanel::setManifest(const Manifest &manifest, const QDateTime &now)
+void OverviewPanel::setManifest(const Manifest &manifest, const QList<Manifest::Agent> &agents,
+                                const QMap<QString, int> &taskCounts, const QDateTime &now)
 {
+    if (manifest.document() && manifest.document() == m_manifest.document()
+        && manifest.heartbeats() == m_manifest.heartbeats()) {
+        m_agentList = agents;
+        setNow(now);
+        return;
+    }
     m_manifest = manifest;
+    m_agentList = agents;
+    m_taskCounts = taskCounts;
     m_now = now;
     refresh();
 }
@@ -77,7 +86,41 @@ void OverviewPanel::setManifest(const Manifest &manifest, const QDateTime &now)
 void OverviewPanel::setNow(const QDateTime &now)
 {
     m_now = now;
+    refreshStalled();
+}
+
+void OverviewPanel::clear()
+{
+    m_manifest = Manifest();
+    m_agentList.clear();
+    m_taskCounts.clear();
     refresh();
+    m_goal->clear();
+    m_phases->clear();
+    m_tasks->clear();
+    m_agents->clear();
+    m_plan->clear();
+    m_decision->clear();
+    m_phaseProgress->reset();
+}
+
+void OverviewPanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyStalledColor();
+}
+
+void OverviewPanel::applyStalledColor()
+{
+    // Derived from this widget's own palette, so a light/dark switch re-derives it.
+    const QColor color
+        = StatusStyle::color(StatusStyle::Tone::Bad, palette(), StatusStyle::Surface::Window);
+    if (m_stalled->palette().color(QPalette::WindowText) == color)
+        return;
+    QPalette stalledPalette = m_stalled->palette();
+    stalledPalette.setColor(QPalette::WindowText, color);
+    m_stalled->setPalette(stalledPalette);
 }
 
 QString OverviewPanel::stalledText() const
@@ -107,7 +150,7 @@ void OverviewPanel::refresh()
     m_phaseProgress->setValue(done);
     m_phases->setText(phaseParts.join(QStringLiteral(" → ")));
 
-    const QMap<QString, int> counts = m_manifest.taskCountsByStatus();
+    const QMap<QString, int> &counts = m_taskCounts;
     int total = 0;
     QStringList countParts;
     for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
@@ -119,39 +162,15 @@ void OverviewPanel::refresh()
             ? tr("no tasks yet")
             : tr("%1 — %n in all", nullptr, total).arg(countParts.join(QStringLiteral(", "))));
 
-    const QList<Manifest::Agent> agents = m_manifest.agents();
     QMap<QString, int> byStatus;
-    QStringList stalled;
-    for (const Manifest::Agent &agent : agents) {
+    for (const Manifest::Agent &agent : std::as_const(m_agentList))
         ++byStatus[agent.status];
-        if (Manifest::isStalled(agent, m_now)) {
-            const QString name = agent.displayName.isEmpty()
-                                     ? agent.sessionId
-                                     : tr("%1 (%2)").arg(agent.sessionId, agent.displayName);
-            const QDateTime liveness = Manifest::livenessOf(agent);
-            stalled << (liveness.isValid() && m_now.isValid()
-                            ? tr("%1, silent for %2")
-                                  .arg(name, StatusStyle::formatDuration(liveness.secsTo(m_now)))
-                            : name);
-        }
-    }
     QStringList agentParts;
     for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
         agentParts << tr("%1 %2").arg(it.value()).arg(it.key());
-    m_agents->setText(tr("%n agent(s): ", nullptr, int(agents.size()))
+    m_agents->setText(tr("%n agent(s): ", nullptr, int(m_agentList.size()))
                       + agentParts.join(QStringLiteral(", ")));
-
-    if (stalled.isEmpty()) {
-        m_stalled->hide();
-        m_stalled->clear();
-    } else {
-        m_stalled->setText(tr("Stalled: %1").arg(stalled.join(QStringLiteral("; "))));
-        QPalette palette = m_stalled->palette();
-        palette.setColor(QPalette::WindowText,
-                         StatusStyle::color(StatusStyle::Tone::Bad, QGuiApplication::palette()));
-        m_stalled->setPalette(palette);
-        m_stalled->show();
-    }
+    refreshStalled();
 
     const Manifest::PlanApproval approval = m_manifest.planApproval();
     m_plan->setText(
@@ -164,6 +183,31 @@ void OverviewPanel::refresh()
     m_decision->setText(decisions.isEmpty() ? tr("none")
                                             : tr("%1 (%2)").arg(decisions.constLast().summary,
                                                                 decisions.constLast().source));
+}
+
+void OverviewPanel::refreshStalled()
+{
+    QStringList stalled;
+    for (const Manifest::Agent &agent : std::as_const(m_agentList)) {
+        if (!Manifest::isStalled(agent, m_now))
+            continue;
+        const QString name = agent.displayName.isEmpty()
+                                 ? agent.sessionId
+                                 : tr("%1 (%2)").arg(agent.sessionId, agent.displayName);
+        const QDateTime liveness = Manifest::livenessOf(agent);
+        stalled << (liveness.isValid() && m_now.isValid()
+                        ? tr("%1, silent for %2")
+                              .arg(name, StatusStyle::formatDuration(liveness.secsTo(m_now)))
+                        : name);
+    }
+    if (stalled.isEmpty()) {
+        m_stalled->hide();
+        m_stalled->clear();
+        return;
+    }
+    m_stalled->setText(tr("Stalled: %1").arg(stalled.join(QStringLiteral("; "))));
+    applyStalledColor();
+    m_stalled->show();
 }
 
 } // namespace runboard

@@ -12,8 +12,8 @@ class QProgressBar;
 namespace runboard {
 
 // The Overview tab: the goal, phase progress, task counts by status, agents at a glance, and the
-// stalled agents called out. Plain labels, rebuilt per snapshot and per clock tick (small and
-// cheap). GUI thread.
+// stalled agents called out. Plain labels, rebuilt per new document; a clock tick recomputes
+// only the stalls. GUI thread.
 class OverviewPanel : public QWidget
 {
     Q_OBJECT
@@ -21,16 +21,29 @@ class OverviewPanel : public QWidget
 public:
     explicit OverviewPanel(QWidget *parent = nullptr);
 
-    void setManifest(const Manifest &manifest, const QDateTime &now);
+    // `agents` and `taskCounts` are what AgentModel and TaskModel already hold for this
+    // snapshot: parsing 500 agents or walking 10,000 tasks again per snapshot costs the GUI
+    // thread milliseconds.
+    void setManifest(const Manifest &manifest, const QList<Manifest::Agent> &agents,
+                     const QMap<QString, int> &taskCounts, const QDateTime &now);
+    // Moves the clock: only the stall call-out depends on it.
     void setNow(const QDateTime &now);
+    void clear();
 
     QString stalledText() const; // empty when no agent is stalled
     QString taskCountsText() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void refresh();
+    void refreshStalled();
+    void applyStalledColor();
 
     Manifest m_manifest;
+    QList<Manifest::Agent> m_agentList;
+    QMap<QString, int> m_taskCounts;
     QDateTime m_now;
     QLabel *m_goal = nullptr;
     QProgressBar *m_phaseProgress = nullptr;

@@ -13,6 +13,9 @@
 //   moved along, which keeps selections intact too.
 // - Keys must be unique for the diff to work, but the file is hand-editable: a duplicate key
 //   gets its occurrence number appended, which is stable as long as the order is.
+// - A model that knows which rows changed (TaskModel compares its source per task) uses
+//   setRowCells() instead, which looks at that row only: with 10,000 rows, diffing every row
+//   on every snapshot would cost more than the change it finds.
 // - Highlighting fades with a 100 ms timer that runs only while something is highlighted.
 // Invariants: m_rowOfKey maps every row's key to its index; all rows have columnCount() cells.
 // Thread: GUI thread.
@@ -114,6 +117,11 @@ void RowModel::setHighlightChanges(bool enabled)
     }
 }
 
+QString RowModel::occurrenceKey(const QString &key, int occurrence)
+{
+    return occurrence > 0 ? key + QStringLiteral("\u0001") + QString::number(occurrence) : key;
+}
+
 void RowModel::rebuildIndex()
 {
     m_rowOfKey.clear();
@@ -129,9 +137,7 @@ void RowModel::setRows(QList<Row> rows, Marking marking)
     QSet<QString> nextKeys;
     for (Row &row : rows) {
         row.cells.resize(columns);
-        const int occurrence = seen[row.key]++;
-        if (occurrence > 0)
-            row.key += QStringLiteral("\u0001") + QString::number(occurrence);
+        row.key = occurrenceKey(row.key, seen[row.key]++);
         nextKeys.insert(row.key);
     }
     const bool mark = marking == Marking::Mark && m_highlight && m_filled;
@@ -205,6 +211,21 @@ void RowModel::setRows(QList<Row> rows, Marking marking)
     }
 
     // 4. Changes: one dataChanged per run of rows with the same changed column span.
+    QList<RowCells> changes;
+    changes.reserve(rows.size());
+    for (int r = 0; r < rows.size(); ++r)
+        changes.append({r, std::move(rows[r].cells)});
+    setRowCells(std::move(changes), marking);
+
+    m_filled = true;
+    startFading();
+}
+
+void RowModel::setRowCells(QList<RowCells> changes, Marking marking)
+{
+    const int columns = columnCount();
+    const bool mark = marking == Marking::Mark && m_highlight && m_filled;
+    const qint64 now = m_elapsed.elapsed();
     int runFirst = -1;
     int runLast = -1;
     int spanFirst = -1;
@@ -214,49 +235,63 @@ void RowModel::setRows(QList<Row> rows, Marking marking)
             Q_EMIT dataChanged(index(runFirst, spanFirst), index(runLast, spanLast));
         runFirst = -1;
     };
-    for (int r = 0; r < rows.size(); ++r) {
-        Row &current = m_rows[r];
-        const Row &next = rows.at(r);
+    for (RowCells &change : changes) {
+        Q_ASSERT(change.row >= 0 && change.row < m_rows.size());
+        change.cells.resize(columns);
+        Row &current = m_rows[change.row];
         int first = -1;
         int last = -1;
         bool meaningful = false;
         for (int c = 0; c < columns; ++c) {
-            if (current.cells.at(c) == next.cells.at(c))
+            if (current.cells.at(c) == change.cells.at(c))
                 continue;
             if (first < 0)
                 first = c;
             last = c;
-            if (!(current.cells.at(c).ticking && next.cells.at(c).ticking))
+            if (!(current.cells.at(c).ticking && change.cells.at(c).ticking))
                 meaningful = true;
         }
-        if (first < 0) {
-            flush();
+        if (first < 0)
             continue;
-        }
-        current.cells = next.cells;
+        current.cells = std::move(change.cells);
         if (mark && meaningful)
             m_changedAt.insert(current.key, now);
-        if (runFirst >= 0 && runLast == r - 1 && spanFirst == first && spanLast == last) {
-            runLast = r;
+        if (runFirst >= 0 && runLast == change.row - 1 && spanFirst == first && spanLast == last) {
+            runLast = change.row;
             continue;
         }
         flush();
-        runFirst = runLast = r;
+        runFirst = runLast = change.row;
         spanFirst = first;
         spanLast = last;
     }
     flush();
+    startFading();
+}
 
-    m_filled = true;
-    if (!m_changedAt.isEmpty()) {
-        if (!m_fadeTimer) {
-            m_fadeTimer = new QTimer(this);
-            m_fadeTimer->setInterval(100);
-            connect(m_fadeTimer, &QTimer::timeout, this, &RowModel::fade);
-        }
-        if (!m_fadeTimer->isActive())
-            m_fadeTimer->start();
+void RowModel::clearRows()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_rowOfKey.clear();
+    m_changedAt.clear();
+    m_filled = false;
+    endResetModel();
+    if (m_fadeTimer)
+        m_fadeTimer->stop();
+}
+
+void RowModel::startFading()
+{
+    if (m_changedAt.isEmpty())
+        return;
+    if (!m_fadeTimer) {
+        m_fadeTimer = new QTimer(this);
+        m_fadeTimer->setInterval(100);
+        connect(m_fadeTimer, &QTimer::timeout, this, &RowModel::fade);
     }
+    if (!m_fadeTimer->isActive())
+        m_fadeTimer->start();
 }
 
 void RowModel::fade()

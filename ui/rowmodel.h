@@ -59,6 +59,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    // The key setRows() gives the `occurrence`-th (0-based) row with the same key.
+    static QString occurrenceKey(const QString &key, int occurrence);
+
     QString keyAt(int row) const;
     int rowOfKey(const QString &key) const; // -1 when absent
 
@@ -76,9 +79,22 @@ protected:
     // changed their order, insertions, and one dataChanged per run of neighbouring rows whose
     // changed columns are the same. Duplicate keys are told apart by their occurrence.
     void setRows(QList<Row> rows, Marking marking);
+    // The fast path for a model that knows which rows changed: replaces the cells of those rows
+    // (keys stay), given in ascending row order, and emits one dataChanged per run of
+    // neighbouring rows whose changed columns are the same, as setRows() does.
+    struct RowCells
+    {
+        int row = 0;
+        QList<Cell> cells;
+    };
+    void setRowCells(QList<RowCells> changes, Marking marking);
+    const QList<Cell> &cellsAt(int row) const { return m_rows.at(row).cells; }
+    // Empties the model with a reset (another run, or none); the next fill is a first fill.
+    void clearRows();
 
 private:
     void rebuildIndex();
+    void startFading();
     void fade();
 
     QStringList m_headers;

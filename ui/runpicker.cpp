@@ -56,7 +56,7 @@ RunPicker::RunPicker(const QString &worktree, const QList<RunSummary> &runs, QWi
     connect(buttons, &QDialogButtonBox::accepted, this, &RunPicker::acceptCurrent);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_list, &QTreeWidget::itemActivated, this, &RunPicker::acceptCurrent);
-    resize(720, 360);
+    resize(fontMetrics().averageCharWidth() * 100, fontMetrics().lineSpacing() * 18);
 }
 
 void RunPicker::acceptCurrent()

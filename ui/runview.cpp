@@ -13,12 +13,22 @@
 // - Run states are bars, not dialogs (STYLE.md UI): suspended, deleted and unreadable each show
 //   a bar over the last good state and disable editing until the run resumes, when the bar goes.
 //   Rollbacks and failed patches go to a second, closable bar and to the event log.
-// Invariants: m_snapshot is the newest snapshot shown; m_editingAllowed == run open && Live.
+// - Scale (bench_gui, docs/benchmarks.md): with 10,000 tasks a snapshot must reach the screen in
+//   a few milliseconds. Every model skips what did not change (a heartbeats-only snapshot keeps
+//   the document; TaskModel compares per task), the `opened` that follows the first snapshot is
+//   not shown twice, and the document a snapshot replaces is freed in a worker: VersionDiffs
+//   takes the previous snapshot into its diff job, so the job, not the GUI thread, drops the last
+//   reference to megabytes of JSON nodes.
+// - Another run, or none, starts from an empty dashboard: setRun() clears every tab, both bars,
+//   the event log and the header, so a closed run never stays on screen.
+// Invariants: m_snapshot is the newest snapshot shown (null when no run is shown);
+// m_editingAllowed == run open && Live.
 // Thread: GUI thread.
 
 #include "runview.h"
 
 #include "agentmodel.h"
+#include "backgroundrelease.h"
 #include "eventlogmodel.h"
 #include "historymodel.h"
 #include "jsontreeview.h"
@@ -26,7 +36,8 @@
 #include "overviewpanel.h"
 #include "servicehost.h"
 #include "taskmodel.h"
-#include "validationtree.h"
+#include "validationmodel.h"
+#include "versiondiffs.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -84,7 +95,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_tabs->addTab(buildTasksTab(), tr("&Tasks"));
 
     m_agentModel = new AgentModel(this);
-    m_agentView = makeTable(m_agentModel, tr("Agents"), nullptr);
+    m_agentView = makeTable(m_agentModel, tr("Agents"), &m_agentProxy);
     m_tabs->addTab(m_agentView, tr("&Agents"));
 
     m_planBrowser = new QTextBrowser(m_tabs);
@@ -93,14 +104,29 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_planBrowser->setPlaceholderText(tr("This run has no plan.md yet."));
     m_tabs->addTab(m_planBrowser, tr("&Plan"));
 
-    m_validationTree = new ValidationTree(m_tabs);
-    m_tabs->addTab(m_validationTree, tr("&Validation"));
+    m_validationModel = new ValidationModel(this);
+    m_validationView = new QTreeView(m_tabs);
+    m_validationView->setModel(m_validationModel);
+    m_validationView->setUniformRowHeights(true);
+    m_validationView->setAlternatingRowColors(true);
+    m_validationView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_validationView->setAccessibleName(tr("Validation"));
+    m_validationView->setAccessibleDescription(
+        tr("Validation steps, their checklist items, the items' runs and the runs' findings"));
+    m_validationView->header()->setSectionResizeMode(ValidationModel::Detail, QHeaderView::Stretch);
+    m_validationView->header()->setStretchLastSection(true);
+    // Steps arrive expanded (the first fill, or a step added later); what the user collapses
+    // stays collapsed, as the nodes outlive updates.
+    connect(m_validationModel, &QAbstractItemModel::rowsInserted, m_validationView,
+            [this](const QModelIndex &under, int first, int last) {
+                if (under.isValid())
+                    return;
+                for (int row = first; row <= last; ++row)
+                    m_validationView->expand(m_validationModel->index(row, 0));
+            });
+    m_tabs->addTab(m_validationView, tr("&Validation"));
 
-    m_historyModel = new HistoryModel(this);
-    QSortFilterProxyModel *historyProxy = nullptr;
-    m_historyView = makeTable(m_historyModel, tr("History"), &historyProxy);
-    m_historyView->sortByColumn(HistoryModel::At, Qt::DescendingOrder);
-    m_tabs->addTab(m_historyView, tr("&History"));
+    m_tabs->addTab(buildHistoryTab(), tr("&History"));
 
     m_rawView = new JsonTreeView(m_tabs);
     m_tabs->addTab(m_rawView, tr("&Raw"));
@@ -115,11 +141,31 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_eventView->header()->setStretchLastSection(true);
     m_tabs->addTab(m_eventView, tr("&Events"));
 
+    const QStringList tabTips = {
+        tr("Phase progress, task counts, agents at a glance, stalled agents"),
+        tr("Every task: status, assignee, lease, validation gate (Ctrl+F filters)"),
+        tr("Every agent: role, status, heartbeat age, stalls, usage"),
+        tr("The run's plan.md, live"),
+        tr("Validation steps, checklist items, their runs and findings"),
+        tr("The last 50 commits; select one to see what changed"),
+        tr("The manifest as a JSON tree; right-click to copy a pointer or a value"),
+        tr("Everything Runboard observed while the run was open, newest first"),
+    };
+    for (int i = 0; i < tabTips.size(); ++i)
+        m_tabs->setTabToolTip(i, tabTips.at(i));
+
     layout->addWidget(m_tabs, 1);
 
     m_ticker = new QTimer(this);
     m_ticker->setInterval(1000);
     connect(m_ticker, &QTimer::timeout, this, &RunView::tick);
+
+    m_fitTimer = new QTimer(this);
+    m_fitTimer->setSingleShot(true);
+    m_fitTimer->setInterval(0);
+    connect(m_fitTimer, &QTimer::timeout, this, &RunView::fitColumns);
+    for (QTreeView *view : {m_taskView, m_agentView, m_validationView, m_historyView, m_eventView})
+        watchColumns(view);
 
     updateHeader();
 }
@@ -158,6 +204,8 @@ QWidget *RunView::buildHeader()
     m_etagLabel = headerLabel(header, tr("Etag"));
     m_watchLabel = headerLabel(header, tr("Watch mode"));
     m_lastChangeLabel = headerLabel(header, tr("Last change"));
+    m_generationLabel->setToolTip(tr("serverGeneration: how many commits the manifest has seen"));
+    m_phaseLabel->setToolTip(tr("The run's current phase"));
     for (QLabel *label : {m_runIdLabel, m_phaseLabel, m_generationLabel, m_etagLabel, m_watchLabel,
                           m_lastChangeLabel})
         info->addWidget(label);
@@ -201,6 +249,30 @@ QWidget *RunView::buildTasksTab()
     return page;
 }
 
+QWidget *RunView::buildHistoryTab()
+{
+    m_historySplitter = new QSplitter(Qt::Horizontal, this);
+    m_historySplitter->setChildrenCollapsible(false);
+    m_historyModel = new HistoryModel(this);
+    m_historyView = makeTable(m_historyModel, tr("History"), &m_historyProxy);
+    m_historyView->sortByColumn(HistoryModel::At, Qt::DescendingOrder);
+    m_historyView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_historyView->setParent(m_historySplitter);
+    m_historySplitter->addWidget(m_historyView);
+    m_historyDetails = new QTextBrowser(m_historySplitter);
+    m_historyDetails->setAccessibleName(tr("What the selected commit changed"));
+    m_historyDetails->setPlaceholderText(tr("Select a commit to see what it changed."));
+    m_historySplitter->addWidget(m_historyDetails);
+    m_historySplitter->setStretchFactor(0, 3);
+    m_historySplitter->setStretchFactor(1, 2);
+
+    m_versions = new VersionDiffs(this);
+    connect(m_historyView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &RunView::updateHistoryDetails);
+    connect(m_versions, &VersionDiffs::diffReady, this, &RunView::updateHistoryDetails);
+    return m_historySplitter;
+}
+
 QTreeView *RunView::makeTable(QAbstractItemModel *model, const QString &accessibleName,
                               QSortFilterProxyModel **proxyOut)
 {
@@ -210,6 +282,8 @@ QTreeView *RunView::makeTable(QAbstractItemModel *model, const QString &accessib
     proxy->setSortLocaleAware(true);
     auto *view = new QTreeView(this);
     view->setModel(proxy);
+    // Measuring columns looks at the first 200 rows, not at all 10,000 of a large run.
+    view->header()->setResizeContentsPrecision(200);
     view->setRootIsDecorated(false);
     view->setUniformRowHeights(true);
     view->setAlternatingRowColors(true);
@@ -231,6 +305,7 @@ void RunView::setRun(RunHandle *run)
         disconnect(m_run, nullptr, this, nullptr);
     m_run = run;
     m_ticker->stop();
+    clearRun();
     updateEditing();
     if (!run)
         return;
@@ -246,6 +321,36 @@ void RunView::setRun(RunHandle *run)
         m_titleLabel->setText(tr("Opening %1…").arg(run->location().bundlePath));
 }
 
+void RunView::clearRun()
+{
+    // Taken out first, so every model lets go of the document and this is its last holder.
+    Snapshot last = std::exchange(m_snapshot, Snapshot());
+    m_shownDocument.reset();
+    m_lastChangeAt = QDateTime();
+    m_lastChangeSource = Snapshot::Source::Initial;
+    m_taskModel->clear();
+    m_agentModel->clear();
+    m_historyModel->clear();
+    m_eventModel->clear();
+    m_validationModel->clear();
+    m_rawView->setDocument(nullptr);
+    m_overview->clear();
+    m_versions->clear();
+    m_planBrowser->clear();
+    m_taskDetailsText.clear();
+    m_taskDetails->clear();
+    m_historyDetails->clear();
+    m_stateBar->dismiss();
+    m_noticeBar->dismiss();
+    setWatchModeDescription(QString());
+    updateHeader();
+    if (!m_title.isEmpty()) {
+        m_title.clear();
+        Q_EMIT titleChanged(m_title);
+    }
+    releaseInBackground(std::move(last));
+}
+
 void RunView::setClock(Clock clock)
 {
     m_clock = std::move(clock);
@@ -256,10 +361,15 @@ void RunView::setWatchModeDescription(const QString &description)
 {
     if (description.isEmpty()) {
         m_watchLabel->setText(tr("Watch: —"));
-        m_watchLabel->setToolTip(tr("The service does not report how it watches the bundle yet"));
+        m_watchLabel->setToolTip(tr("How Runboard notices changes to the run's files, once a run "
+                                    "is open"));
     } else {
         m_watchLabel->setText(tr("Watch: %1").arg(description));
-        m_watchLabel->setToolTip(QString());
+        m_watchLabel->setToolTip(
+            description.contains(QLatin1String("poll"))
+                ? tr("This filesystem sends no change notifications for other machines' writes, "
+                     "so Runboard looks at the files at a fixed interval")
+                : tr("How Runboard notices changes to the run's files"));
     }
 }
 
@@ -293,6 +403,9 @@ void RunView::saveState(QSettings &settings) const
     settings.setValue(QStringLiteral("runView/agentColumns"), m_agentView->header()->saveState());
     settings.setValue(QStringLiteral("runView/historyColumns"),
                       m_historyView->header()->saveState());
+    settings.setValue(QStringLiteral("runView/historySplitter"), m_historySplitter->saveState());
+    settings.setValue(QStringLiteral("runView/validationColumns"),
+                      m_validationView->header()->saveState());
     settings.setValue(QStringLiteral("runView/eventColumns"), m_eventView->header()->saveState());
     settings.setValue(QStringLiteral("runView/rawColumns"), m_rawView->header()->saveState());
 }
@@ -302,14 +415,20 @@ void RunView::restoreState(const QSettings &settings)
     m_tabs->setCurrentIndex(settings.value(QStringLiteral("runView/tab"), 0).toInt());
     m_taskSplitter->restoreState(
         settings.value(QStringLiteral("runView/taskSplitter")).toByteArray());
-    m_columnsRestored = m_taskView->header()->restoreState(
-        settings.value(QStringLiteral("runView/taskColumns")).toByteArray());
-    m_agentView->header()->restoreState(
-        settings.value(QStringLiteral("runView/agentColumns")).toByteArray());
-    m_historyView->header()->restoreState(
-        settings.value(QStringLiteral("runView/historyColumns")).toByteArray());
-    m_eventView->header()->restoreState(
-        settings.value(QStringLiteral("runView/eventColumns")).toByteArray());
+    // Restored widths are the user's: they are not fitted again.
+    const auto restore = [this, &settings](QTreeView *view, const QString &key) {
+        m_fitting = true;
+        if (view->header()->restoreState(settings.value(key).toByteArray()))
+            m_sizedByUser.insert(view);
+        m_fitting = false;
+    };
+    restore(m_taskView, QStringLiteral("runView/taskColumns"));
+    restore(m_agentView, QStringLiteral("runView/agentColumns"));
+    restore(m_historyView, QStringLiteral("runView/historyColumns"));
+    m_historySplitter->restoreState(
+        settings.value(QStringLiteral("runView/historySplitter")).toByteArray());
+    restore(m_validationView, QStringLiteral("runView/validationColumns"));
+    restore(m_eventView, QStringLiteral("runView/eventColumns"));
     m_rawView->header()->restoreState(
         settings.value(QStringLiteral("runView/rawColumns")).toByteArray());
 }
@@ -330,9 +449,12 @@ void RunView::onOpened(const Snapshot &snapshot)
     m_taskModel->setHighlightChanges(true);
     m_agentModel->setHighlightChanges(true);
     m_historyModel->setHighlightChanges(true);
+    m_validationModel->setHighlightChanges(true);
     if (m_run)
         setWatchModeDescription(m_run->watchModeDescription());
-    onSnapshot(snapshot);
+    // The handle delivers the opening snapshot as snapshotChanged right before `opened`.
+    if (m_snapshot.isNull() || snapshot.sequence() != m_snapshot.sequence())
+        onSnapshot(snapshot);
     m_ticker->start();
     updateEditing();
 }
@@ -350,7 +472,7 @@ void RunView::onSnapshot(const Snapshot &snapshot)
 {
     if (snapshot.isNull())
         return;
-    m_snapshot = snapshot;
+    Snapshot previous = std::exchange(m_snapshot, snapshot);
     const QDateTime now = m_clock();
     const bool newDocument = snapshot.sharedDocument() != m_shownDocument;
     if (newDocument) {
@@ -358,36 +480,72 @@ void RunView::onSnapshot(const Snapshot &snapshot)
         m_lastChangeAt = snapshot.observedAt().isValid() ? snapshot.observedAt() : now;
         m_lastChangeSource = snapshot.source();
     }
-    const Manifest manifest(snapshot.sharedDocument(), snapshot.heartbeats());
     m_taskModel->setSnapshot(snapshot, now);
     m_agentModel->setSnapshot(snapshot, now);
-    m_historyModel->setSnapshot(snapshot);
+    m_overview->setManifest(m_agentModel->manifest(), m_agentModel->agents(),
+                            m_taskModel->statusCounts(), now);
     m_eventModel->setSnapshot(snapshot, now);
-    m_overview->setManifest(manifest, now);
     if (newDocument) {
-        m_validationTree->setDocument(snapshot.sharedDocument());
+        m_historyModel->setSnapshot(snapshot);
+        m_validationModel->setDocument(snapshot.sharedDocument());
         m_rawView->setDocument(snapshot.sharedDocument());
+        updateHeader();
+        updateTaskDetails();
     }
-    updateHeader();
-    updateTaskDetails();
-    fitColumns();
+    updateLastChange();
+    // Every model has let go of the previous document: the diff job frees it off this thread.
+    m_versions->addVersion(std::move(previous), snapshot);
+    if (newDocument)
+        updateHistoryDetails();
     Q_EMIT snapshotShown(snapshot);
+}
+
+void RunView::watchColumns(QTreeView *view)
+{
+    // New rows may need wider columns; a user who resized a column keeps their width.
+    const auto dirty = [this, view] {
+        m_columnsToFit.insert(view);
+        m_fitTimer->start();
+    };
+    connect(view->model(), &QAbstractItemModel::rowsInserted, this, dirty);
+    connect(view->model(), &QAbstractItemModel::modelReset, this, dirty);
+    QHeaderView *header = view->header();
+    connect(header, &QHeaderView::sectionResized, this, [this, view, header](int section) {
+        const bool stretched = header->sectionResizeMode(section) == QHeaderView::Stretch
+                               || (header->stretchLastSection()
+                                   && header->logicalIndex(header->count() - 1) == section);
+        if (!m_fitting && !stretched)
+            m_sizedByUser.insert(view);
+    });
 }
 
 void RunView::fitColumns()
 {
-    // Once per table, when it first has rows to measure, unless the user's widths were restored.
-    if (m_columnsRestored)
-        return;
-    for (QTreeView *view : {m_taskView, m_agentView, m_historyView}) {
-        if (m_fittedViews.contains(view) || view->model()->rowCount() == 0)
+    // Grow-only, to the widest of the first rows (QHeaderView::resizeContentsPrecision, 200),
+    // and at most about 48 characters: wide enough for a title, never the whole window. In
+    // characters, not pixels, so it scales with the font and the screen.
+    const QSet<QTreeView *> views = std::exchange(m_columnsToFit, {});
+    m_fitting = true;
+    for (QTreeView *view : views) {
+        if (m_sizedByUser.contains(view) || view->model()->rowCount() == 0)
             continue;
-        m_fittedViews.insert(view);
         QHeaderView *header = view->header();
-        header->resizeSections(QHeaderView::ResizeToContents);
-        for (int i = 0; i < header->count(); ++i)
-            header->resizeSection(i, qMin(header->sectionSize(i), kMaxFittedColumnWidth));
+        const int widest = view->fontMetrics().averageCharWidth() * 48;
+        for (int section = 0; section < header->count(); ++section) {
+            if (header->isSectionHidden(section)
+                || header->sectionResizeMode(section) != QHeaderView::Interactive
+                || (header->stretchLastSection()
+                    && header->logicalIndex(header->count() - 1) == section))
+                continue;
+            // QTreeView's override is protected; the public base call dispatches to it.
+            const QAbstractItemView *asView = view;
+            const int wanted = qMin(
+                qMax(asView->sizeHintForColumn(section), header->sectionSizeHint(section)), widest);
+            if (wanted > header->sectionSize(section))
+                header->resizeSection(section, wanted);
+        }
     }
+    m_fitting = false;
 }
 
 void RunView::onLifecycle(ManifestService::Lifecycle event, const QString &message)
@@ -475,6 +633,8 @@ void RunView::updateHeader()
     m_phaseLabel->setText(tr("Phase: %1").arg(manifest.currentPhase()));
     m_generationLabel->setText(tr("Generation: %1").arg(manifest.serverGeneration()));
     m_etagLabel->setText(tr("Etag: %1").arg(manifest.etag()));
+    m_etagLabel->setToolTip(tr("Entity tag: the name of this version of the manifest. A change "
+                               "is only written on top of the version it names."));
     updateLastChange();
     if (title != m_title) {
         m_title = title;
@@ -511,15 +671,15 @@ void RunView::updateTaskDetails()
         m_taskDetails->clear();
         return;
     }
-    const QString id = current.data(RowModel::KeyRole).toString();
-    const std::optional<Manifest::Task> task = m_taskModel->manifest().taskById(id);
+    const QString key = current.data(RowModel::KeyRole).toString();
+    const std::optional<Manifest::Task> task = m_taskModel->taskForKey(key);
     if (!task) {
         m_taskDetailsText.clear();
         m_taskDetails->clear();
         return;
     }
     QStringList lines;
-    lines << tr("# %1 — %2").arg(task->id, task->title);
+    lines << tr("### %1 — %2").arg(task->id, task->title);
     lines << QString() << task->description << QString();
     lines << tr("- Status: %1").arg(task->status);
     lines << tr("- Phase: %1").arg(task->phaseId);
@@ -531,9 +691,13 @@ void RunView::updateTaskDetails()
         lines << tr("- Files: %1").arg(task->filesHint.join(QStringLiteral(", ")));
     if (!task->blockedBy.isEmpty())
         lines << tr("- Blocked by: %1").arg(task->blockedBy.join(QStringLiteral(", ")));
-    lines << tr("- Validation gate: %1 (%2)")
-                 .arg(task->validationGate.required ? tr("required") : tr("not required"),
-                      task->validationGate.stepIds.join(QStringLiteral(", ")));
+    if (!task->validationGate.required)
+        lines << tr("- Validation gate: not required");
+    else if (task->validationGate.stepIds.isEmpty())
+        lines << tr("- Validation gate: required, without steps (never satisfied)");
+    else
+        lines << tr("- Validation gate: required, steps %1")
+                     .arg(task->validationGate.stepIds.join(QStringLiteral(", ")));
     lines << tr("- Attempts: %1, evidence: %2").arg(task->attemptCount).arg(task->evidenceCount);
     const QString text = lines.join(QLatin1Char('\n'));
     // Rewriting an unchanged text would reset the reader's selection and scroll position.
@@ -541,6 +705,53 @@ void RunView::updateTaskDetails()
         m_taskDetailsText = text;
         m_taskDetails->setMarkdown(text);
     }
+}
+
+void RunView::updateHistoryDetails()
+{
+    const QModelIndex current = m_historyView->currentIndex();
+    if (!current.isValid()) {
+        m_historyDetails->clear();
+        return;
+    }
+    const int row = m_historyProxy->mapToSource(current).row();
+    const QString etag = m_historyModel->keyAt(row);
+    const QString previousEtag = m_historyModel->keyAt(row - 1); // the ring is oldest first
+    const auto cellText = [&](int column) {
+        return m_historyModel->index(row, column).data(Qt::DisplayRole).toString();
+    };
+    const QString kinds
+        = m_historyModel->index(row, HistoryModel::Kinds).data(RowModel::SortRole).toString();
+    QStringList lines;
+    lines << tr("%1 at %2: %3")
+                 .arg(etag, cellText(HistoryModel::At), cellText(HistoryModel::Summary));
+    if (!kinds.isEmpty())
+        lines << tr("Recorded kinds of change: %1").arg(kinds);
+    lines << QString();
+    const QString seenBefore = m_versions->seenBefore(etag);
+    if (!previousEtag.isEmpty() && m_versions->hasDiff(previousEtag, etag)) {
+        lines << tr("What changed from %1 (Runboard saw both versions):").arg(previousEtag);
+        lines << m_versions->diffText(previousEtag, etag);
+    } else if (!seenBefore.isEmpty()) {
+        lines << (previousEtag.isEmpty()
+                      ? tr("The version before this commit is older than the history ring; what "
+                           "changed since %1, the version Runboard saw before this one:")
+                            .arg(seenBefore)
+                      : tr("Runboard did not see %1, the version before this commit; what changed "
+                           "since %2, the version it saw before this one:")
+                            .arg(previousEtag, seenBefore));
+        lines << m_versions->diffText(seenBefore, etag);
+    } else if (m_versions->seenEtags().contains(etag) && etag == m_snapshot.etag()
+               && m_versions->seenEtags().size() > 1) {
+        lines << tr("Comparing with the version shown before…");
+    } else {
+        lines << tr("Runboard did not see both this version and the one before it while the run "
+                    "was open, so it cannot show the values that changed; the kinds above are "
+                    "what the commit recorded.");
+    }
+    const QString text = lines.join(QLatin1Char('\n'));
+    if (text != m_historyDetails->toPlainText())
+        m_historyDetails->setPlainText(text);
 }
 
 void RunView::updateEditing()

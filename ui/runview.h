@@ -30,7 +30,8 @@ class HistoryModel;
 class JsonTreeView;
 class OverviewPanel;
 class TaskModel;
-class ValidationTree;
+class ValidationModel;
+class VersionDiffs;
 
 // The live dashboard of one open run: state bars, a header, and tabs (Overview, Tasks, Agents,
 // Plan, Validation, History, Raw, Events). It only ever sees the run through a RunHandle, so the
@@ -57,13 +58,15 @@ public:
     ~RunView() override;
 
     // Shows `run` (not owned; may be null). Safe to call with a handle that has already opened.
+    // Whatever was shown before (another run's tasks, bars, plan, events) is cleared first, so
+    // null leaves an empty dashboard.
     void setRun(RunHandle *run);
     RunHandle *run() const { return m_run; }
 
     // The time source for ages, leases and stalls (tests set a fixed clock).
     void setClock(Clock clock);
-    // What the service watches with ("ext4, change notifications"); the service does not tell
-    // the GUI yet, so the window passes it when it knows it.
+    // What the service watches with ("ext4, change notifications"); RunView asks the handle
+    // once the run is open, the window may pass it earlier.
     void setWatchModeDescription(const QString &description);
 
     Snapshot snapshot() const { return m_snapshot; }
@@ -90,15 +93,21 @@ public:
     QTreeView *agentView() const { return m_agentView; }
     QTreeView *historyView() const { return m_historyView; }
     QTreeView *eventView() const { return m_eventView; }
+    QTreeView *validationView() const { return m_validationView; }
     QSortFilterProxyModel *taskProxy() const { return m_taskProxy; }
+    QSortFilterProxyModel *agentProxy() const { return m_agentProxy; }
+    QSortFilterProxyModel *historyProxy() const { return m_historyProxy; }
     TaskModel *taskModel() const { return m_taskModel; }
     AgentModel *agentModel() const { return m_agentModel; }
     HistoryModel *historyModel() const { return m_historyModel; }
     EventLogModel *eventLogModel() const { return m_eventModel; }
+    ValidationModel *validationModel() const { return m_validationModel; }
+    VersionDiffs *versionDiffs() const { return m_versions; }
     JsonTreeView *rawView() const { return m_rawView; }
-    ValidationTree *validationTree() const { return m_validationTree; }
     OverviewPanel *overview() const { return m_overview; }
     QTextBrowser *planBrowser() const { return m_planBrowser; }
+    QTextBrowser *taskDetails() const { return m_taskDetails; }
+    QTextBrowser *historyDetails() const { return m_historyDetails; }
     QString headerText() const; // the header's labels, for tests and accessibility checks
 
 Q_SIGNALS:
@@ -110,8 +119,10 @@ Q_SIGNALS:
 private:
     QWidget *buildHeader();
     QWidget *buildTasksTab();
+    QWidget *buildHistoryTab();
     QTreeView *makeTable(QAbstractItemModel *model, const QString &accessibleName,
                          QSortFilterProxyModel **proxyOut);
+    void clearRun();
     void onOpened(const Snapshot &snapshot);
     void onOpenFailed(const Error &error);
     void onSnapshot(const Snapshot &snapshot);
@@ -122,10 +133,10 @@ private:
     void updateHeader();
     void updateLastChange();
     void updateTaskDetails();
+    void updateHistoryDetails();
     void updateEditing();
+    void watchColumns(QTreeView *view);
     void fitColumns();
-
-    static constexpr int kMaxFittedColumnWidth = 420;
 
     QPointer<RunHandle> m_run;
     Clock m_clock = systemClock();
@@ -135,8 +146,10 @@ private:
     Snapshot::Source m_lastChangeSource = Snapshot::Source::Initial;
     QString m_title;
     bool m_editingAllowed = false;
-    bool m_columnsRestored = false;
-    QSet<QTreeView *> m_fittedViews;
+    QSet<QTreeView *> m_columnsToFit; // rows arrived since the last fit
+    QSet<QTreeView *> m_sizedByUser;  // resized by hand or restored: never fitted
+    bool m_fitting = false;
+    QTimer *m_fitTimer = nullptr;
 
     MessageBar *m_stateBar = nullptr;
     MessageBar *m_noticeBar = nullptr;
@@ -158,11 +171,17 @@ private:
     QSortFilterProxyModel *m_taskProxy = nullptr;
     TaskModel *m_taskModel = nullptr;
     QTreeView *m_agentView = nullptr;
+    QSortFilterProxyModel *m_agentProxy = nullptr;
     AgentModel *m_agentModel = nullptr;
     QTextBrowser *m_planBrowser = nullptr;
-    ValidationTree *m_validationTree = nullptr;
+    QTreeView *m_validationView = nullptr;
+    ValidationModel *m_validationModel = nullptr;
+    QSplitter *m_historySplitter = nullptr;
     QTreeView *m_historyView = nullptr;
+    QSortFilterProxyModel *m_historyProxy = nullptr;
     HistoryModel *m_historyModel = nullptr;
+    QTextBrowser *m_historyDetails = nullptr;
+    VersionDiffs *m_versions = nullptr;
     JsonTreeView *m_rawView = nullptr;
     QTreeView *m_eventView = nullptr;
     EventLogModel *m_eventModel = nullptr;

@@ -5,12 +5,17 @@
 #include "rowmodel.h"
 
 #include <QDateTime>
+#include <QHash>
+#include <QMap>
+
+#include <optional>
 
 namespace runboard {
 
 class Snapshot;
 
-// The run's tasks, one row per task keyed by its id, in manifest order. GUI thread.
+// The run's tasks, one row per task keyed by its id, in manifest order. A new snapshot rebuilds
+// only the rows whose task (or whose validation gate's inputs) changed. GUI thread.
 class TaskModel : public RowModel
 {
     Q_OBJECT
@@ -19,17 +24,39 @@ public:
     enum Column { Id, Title, Phase, Status, Assignee, Lease, Gate, Attempts, ColumnCount };
 
     explicit TaskModel(QObject *parent = nullptr);
+    ~TaskModel() override;
 
     void setSnapshot(const Snapshot &snapshot, const QDateTime &now);
     // Moves the clock: only the lease column can change, and only where its text does.
     void setNow(const QDateTime &now);
+    // No run: no rows (a reset), and the next snapshot is a first fill again.
+    void clear();
 
     const Manifest &manifest() const { return m_manifest; }
+    // The task shown in the row with this key, read from the current manifest.
+    std::optional<Manifest::Task> taskForKey(const QString &key) const;
+    // Tasks per status ("" for a task without one), as Manifest::taskCountsByStatus() counts
+    // them, kept up to date with the rows instead of recounted per snapshot.
+    QMap<QString, int> statusCounts() const;
 
 private:
-    void rebuild(Marking marking);
+    struct Source
+    {
+        const Json *entry = nullptr; // the task's object inside m_manifest's document
+        QDateTime leaseUntil;        // valid when the lease cell ticks
+    };
+    class GateIndex;
+
+    void update(std::shared_ptr<const Json> document, const QDateTime &now, Marking marking);
+    static QList<Cell> cellsFor(const Manifest::Task &task, const Json &entry, const Json *strategy,
+                                const GateIndex *index, const QDateTime &now);
+    static Cell leaseCell(const QDateTime &until, const QDateTime &now);
+    void countStatus(const QList<Cell> &cells, int delta);
 
     Manifest m_manifest;
+    const Json *m_strategy = nullptr; // /validationStrategy of m_manifest's document
+    QList<Source> m_sources;          // parallel to the rows
+    QHash<QString, int> m_statusCounts;
     QDateTime m_now;
 };
 

@@ -5,9 +5,10 @@
 // `runboard [PATH]` opens a run folder, its manifest.json or a worktree; `runboard --demo`
 // starts `runboard-cli demo` on a temporary folder and opens the run it writes (the demo process
 // ends with the window). The hidden `--screenshot FILE` option saves the window once the first
-// snapshot is shown, then quits (scripts/screenshots uses it). `--window-size WxH` and `--tab N`
-// (hidden too) make screenshots reproducible. `--version` works without a display. Thread: GUI
-// thread.
+// snapshot is shown, then quits; `--screenshot-dir DIR` saves every tab (scripts/screenshots
+// uses it), `--screenshot-delay MS` lets a live run move first. `--window-size WxH` and
+// `--tab N` (hidden too) make screenshots reproducible. `--version` works without a display.
+// Thread: GUI thread.
 
 #include "demolauncher.h"
 #include "mainwindow.h"
@@ -16,31 +17,68 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QTimer>
+#include <QTreeView>
 
 #include <cstdio>
 #include <cstring>
+#include <iterator>
+#include <utility>
 
 namespace {
 
-// Saves the window to `file` after the first snapshot has been painted, then quits with 0 (or 1
-// when the image could not be written).
-void arrangeScreenshot(runboard::MainWindow *window, const QString &file)
+// Takes the screenshots of the hidden --screenshot / --screenshot-dir options: once the first
+// snapshot is on screen and `delayMs` more have passed (a live demo run needs a few seconds to
+// get interesting), shows each requested tab in turn, lets it paint, saves the window, and
+// quits with 0 (1 when an image could not be written). In the Tasks and History tabs the first
+// row is made current, so the details panes show something.
+class ScreenshotTaker : public QObject
 {
-    auto *once = new QObject(window);
-    QObject::connect(
-        window->runView(), &runboard::RunView::snapshotShown, once, [window, file, once] {
-            delete once; // later snapshots must not take another picture
-            // Let the layout and the first paint settle: one more turn of the event loop after the
-            // models have been filled.
-            QTimer::singleShot(300, window, [window, file] {
-                const bool saved = window->grab().save(file);
-                if (!saved)
-                    std::fprintf(stderr, "runboard: could not write %s\n", qPrintable(file));
-                QCoreApplication::exit(saved ? 0 : 1);
-            });
+public:
+    ScreenshotTaker(runboard::MainWindow *window, QList<std::pair<int, QString>> shots, int delayMs)
+        : QObject(window), m_window(window), m_shots(std::move(shots))
+    {
+        connect(window->runView(), &runboard::RunView::snapshotShown, this, [this, delayMs] {
+            if (m_started)
+                return; // later snapshots must not start another series
+            m_started = true;
+            QTimer::singleShot(delayMs, this, &ScreenshotTaker::next);
         });
-}
+    }
+
+private:
+    void next()
+    {
+        if (m_shots.isEmpty()) {
+            QCoreApplication::exit(m_failed ? 1 : 0);
+            return;
+        }
+        const auto [tab, file] = m_shots.takeFirst();
+        runboard::RunView *view = m_window->runView();
+        view->showTab(runboard::RunView::Tab(tab));
+        for (QTreeView *table : {view->taskView(), view->historyView()}) {
+            if (!table->currentIndex().isValid() && table->model()->rowCount() > 0)
+                table->setCurrentIndex(table->model()->index(0, 0));
+        }
+        // A moment for the layout and the paint of the tab just shown.
+        QTimer::singleShot(200, this, [this, file] {
+            if (!m_window->grab().save(file)) {
+                std::fprintf(stderr, "runboard: could not write %s\n", qPrintable(file));
+                m_failed = true;
+            }
+            next();
+        });
+    }
+
+    runboard::MainWindow *m_window;
+    QList<std::pair<int, QString>> m_shots;
+    bool m_started = false;
+    bool m_failed = false;
+};
+
+const char *const kTabFileNames[]
+    = {"overview", "tasks", "agents", "plan", "validation", "history", "raw", "events"};
 
 } // namespace
 
@@ -87,6 +125,20 @@ int main(int argc, char *argv[])
                                  QStringLiteral("N"));
     tabOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(tabOption);
+    QCommandLineOption screenshotDirOption(
+        QStringLiteral("screenshot-dir"),
+        QApplication::translate("main", "Save every tab to DIR/<tab>.png once the run is shown, "
+                                        "then quit."),
+        QStringLiteral("DIR"));
+    screenshotDirOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshotDirOption);
+    QCommandLineOption delayOption(
+        QStringLiteral("screenshot-delay"),
+        QApplication::translate("main", "Wait MS milliseconds after the run is shown before the "
+                                        "first screenshot (default 300)."),
+        QStringLiteral("MS"));
+    delayOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(delayOption);
     parser.addPositionalArgument(
         QStringLiteral("path"),
         QApplication::translate("main", "A run folder, its manifest.json, or a worktree."),
@@ -99,10 +151,22 @@ int main(int argc, char *argv[])
         if (size.size() == 2)
             window.resize(size.at(0).toInt(), size.at(1).toInt());
     }
-    if (parser.isSet(tabOption))
-        window.runView()->showTab(runboard::RunView::Tab(parser.value(tabOption).toInt()));
+    const int firstTab = parser.isSet(tabOption) ? parser.value(tabOption).toInt() : -1;
+    if (firstTab >= 0)
+        window.runView()->showTab(runboard::RunView::Tab(firstTab));
+    QList<std::pair<int, QString>> shots;
     if (parser.isSet(screenshotOption))
-        arrangeScreenshot(&window, parser.value(screenshotOption));
+        shots.append({qMax(firstTab, 0), parser.value(screenshotOption)});
+    if (parser.isSet(screenshotDirOption)) {
+        const QDir dir(parser.value(screenshotDirOption));
+        for (int tab = 0; tab < int(std::size(kTabFileNames)); ++tab)
+            shots.append({tab, dir.filePath(QString::fromLatin1(kTabFileNames[tab])
+                                            + QStringLiteral(".png"))});
+    }
+    if (!shots.isEmpty()) {
+        const int delay = parser.isSet(delayOption) ? parser.value(delayOption).toInt() : 300;
+        new ScreenshotTaker(&window, std::move(shots), delay);
+    }
 
     // Owned by the window: it is destroyed, and the demo process terminated, with the window.
     if (parser.isSet(demoOption)) {
