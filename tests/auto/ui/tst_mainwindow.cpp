@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 // MainWindow: menus, opening runs by folder, manifest, worktree (with a picker when it holds
-// several runs), drag and drop, Ctrl+F, recent runs, and errors shown in a bar.
+// several runs), drag and drop, Ctrl+F, recent runs, errors shown in a bar, Close Run, the
+// keyboard shortcuts, the About dialog, remembered geometry and column widths, accessible names
+// and tooltips on what is abbreviated.
 
+#include "agentmodel.h"
+#include "eventlogmodel.h"
+#include "jsontreeview.h"
 #include "jsonwriter.h"
 #include "mainwindow.h"
 #include "runpicker.h"
@@ -9,14 +14,26 @@
 #include "servicehost.h"
 #include "taskmodel.h"
 #include "uitestutil.h"
+#include "version.h"
 
+#include <QAbstractItemModelTester>
+#include <QAction>
 #include <QDir>
+#include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTest>
+#include <QTextBrowser>
+#include <QTreeView>
 #include <QTreeWidget>
 #include <QUrl>
 
@@ -39,10 +56,36 @@ private Q_SLOTS:
     void opensADroppedFolder();
     void ctrlFFocusesTheTaskFilter();
     void remembersGeometry();
+    void closeRunClearsTheView();
+    void shortcutsOpenFindReload();
+    void aboutDialogSaysWhatAndWhichVersion();
+    void remembersColumnWidths();
+    void everyWidgetHasAnAccessibleName();
+    void abbreviationsHaveTooltips();
 
 private:
+    static Json manifestWithTasks(const QString &runId);
+    static QAction *actionNamed(const MainWindow &window, const QString &text);
     QTemporaryDir m_settingsDir;
 };
+
+Json tst_MainWindow::manifestWithTasks(const QString &runId)
+{
+    Json manifest = TempBundle::minimalManifest(runId);
+    manifest["tasks"] = Json::array(
+        {taskJson("T-1", "pending", "First"), taskJson("T-2", "in_progress", "Second")});
+    return manifest;
+}
+
+QAction *tst_MainWindow::actionNamed(const MainWindow &window, const QString &text)
+{
+    const QList<QAction *> actions = window.findChildren<QAction *>();
+    for (QAction *action : actions) {
+        if (action->text() == text)
+            return action;
+    }
+    return nullptr;
+}
 
 void tst_MainWindow::initTestCase()
 {
@@ -125,6 +168,11 @@ void tst_MainWindow::letsTheUserPickAmongSeveralRuns()
     auto *picker = qobject_cast<RunPicker *>(shown.constFirst().at(0).value<QWidget *>());
     QVERIFY(picker);
     QCOMPARE(picker->list()->topLevelItemCount(), 2);
+    {
+        // The picker's model, checked while the picker exists (it deletes itself on accept).
+        QAbstractItemModelTester tester(picker->list()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+    }
     // Newest first.
     QCOMPARE(picker->list()->topLevelItem(0)->text(1), otherId);
     picker->list()->setCurrentItem(picker->list()->topLevelItem(0));
@@ -183,6 +231,175 @@ void tst_MainWindow::remembersGeometry()
     MainWindow again;
     QCOMPARE(again.size(), QSize(640, 480));
     QCOMPARE(again.runView()->tabs()->currentIndex(), int(RunView::HistoryTab));
+}
+
+void tst_MainWindow::closeRunClearsTheView()
+{
+    TempBundle bundle;
+    bundle.writeManifest(manifestWithTasks(bundle.runId()));
+    MainWindow window;
+    window.show();
+    window.openPath(bundle.bundlePath());
+    QTRY_COMPARE(window.runView()->taskModel()->rowCount(), 2);
+    QTRY_COMPARE(window.windowTitle(), QStringLiteral("Test run — Runboard"));
+    QAction *close = actionNamed(window, QStringLiteral("&Close Run"));
+    QVERIFY(close);
+    QCOMPARE(close->shortcut(), QKeySequence(QKeySequence::Close));
+    QVERIFY(close->isEnabled());
+
+    close->trigger();
+
+    QVERIFY(!window.run());
+    QCOMPARE(window.windowTitle(), QStringLiteral("Runboard"));
+    RunView *view = window.runView();
+    QCOMPARE(view->taskModel()->rowCount(), 0);
+    QCOMPARE(view->agentModel()->rowCount(), 0);
+    QCOMPARE(view->eventLogModel()->rowCount(), 0);
+    QCOMPARE(view->rawView()->model()->rowCount(), 0);
+    QVERIFY(view->snapshot().isNull());
+    QVERIFY(view->headerText().startsWith(QStringLiteral("No run open")));
+    QVERIFY(!view->headerText().contains(bundle.runId()));
+    QVERIFY(!close->isEnabled());
+    QVERIFY(!actionNamed(window, QStringLiteral("&Reload"))->isEnabled());
+    QCOMPARE(window.statusBar()->findChild<QLabel *>()->text(), QStringLiteral("No run open"));
+
+    // And the window opens the next run as if it were the first.
+    window.openPath(bundle.bundlePath());
+    QTRY_COMPARE(view->taskModel()->rowCount(), 2);
+}
+
+void tst_MainWindow::shortcutsOpenFindReload()
+{
+    MainWindow window;
+    QCOMPARE(actionNamed(window, QStringLiteral("&Open Run…"))->shortcut(),
+             QKeySequence(QKeySequence::Open));
+    QCOMPARE(actionNamed(window, QStringLiteral("&Find Task"))->shortcut(),
+             QKeySequence(QKeySequence::Find));
+    QAction *reload = actionNamed(window, QStringLiteral("&Reload"));
+    QCOMPARE(reload->shortcut(), QKeySequence(QKeySequence::Refresh));
+    QCOMPARE(actionNamed(window, QStringLiteral("&Quit"))->shortcut(),
+             QKeySequence(QKeySequence::Quit));
+
+    TempBundle bundle;
+    bundle.writeManifest(manifestWithTasks(bundle.runId()));
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.openPath(bundle.bundlePath());
+    QTRY_VERIFY(window.run() && window.run()->isOpen());
+    QTRY_VERIFY(reload->isEnabled());
+    // The key reaches the action (and the reload finds the same state: no new snapshot).
+    QSignalSpy reloads(reload, &QAction::triggered);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QCOMPARE(reloads.count(), 1);
+    // Alt+Shift+<n> shows tab n.
+    QTest::keyClick(&window, Qt::Key_7, Qt::AltModifier | Qt::ShiftModifier);
+    QCOMPARE(window.runView()->tabs()->currentIndex(), int(RunView::RawTab));
+}
+
+void tst_MainWindow::aboutDialogSaysWhatAndWhichVersion()
+{
+    MainWindow window;
+    window.show();
+    QAction *about = actionNamed(window, QStringLiteral("&About Runboard"));
+    QVERIFY(about);
+    about->trigger();
+    QMessageBox *box = window.findChild<QMessageBox *>();
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QVERIFY(box->text().contains(QStringLiteral("Runboard ") + runboard::version()));
+    QVERIFY(box->isModal()); // open(), window-modal, not exec()
+    box->accept();
+    QTRY_VERIFY(!window.findChild<QMessageBox *>()); // deleted on close
+}
+
+void tst_MainWindow::remembersColumnWidths()
+{
+    TempBundle bundle;
+    bundle.writeManifest(manifestWithTasks(bundle.runId()));
+    int titleWidth = 0;
+    {
+        MainWindow window;
+        window.show();
+        window.openPath(bundle.bundlePath());
+        QTRY_COMPARE(window.runView()->taskModel()->rowCount(), 2);
+        QHeaderView *header = window.runView()->taskView()->header();
+        titleWidth = header->sectionSize(TaskModel::Title) + 57;
+        header->resizeSection(TaskModel::Title, titleWidth); // as a user's drag does
+        header->moveSection(header->visualIndex(TaskModel::Status), 0);
+        window.close();
+    }
+    MainWindow again;
+    again.show();
+    again.openPath(bundle.bundlePath());
+    QTRY_COMPARE(again.runView()->taskModel()->rowCount(), 2);
+    QHeaderView *header = again.runView()->taskView()->header();
+    QCOMPARE(header->sectionSize(TaskModel::Title), titleWidth); // not fitted over
+    QCOMPARE(header->visualIndex(TaskModel::Status), 0);
+}
+
+void tst_MainWindow::everyWidgetHasAnAccessibleName()
+{
+    TempBundle bundle;
+    bundle.writeManifest(manifestWithTasks(bundle.runId()));
+    MainWindow window;
+    window.show();
+    window.openPath(bundle.bundlePath());
+    QTRY_COMPARE(window.runView()->taskModel()->rowCount(), 2);
+    // What a screen reader user tabs through or reads: views, inputs, text panes, tabs,
+    // progress, and the header's labels.
+    QStringList unnamed;
+    const QList<QWidget *> widgets = window.findChildren<QWidget *>();
+    for (QWidget *widget : widgets) {
+        const bool mustHaveName
+            = qobject_cast<QAbstractItemView *>(widget) || qobject_cast<QLineEdit *>(widget)
+              || qobject_cast<QTextBrowser *>(widget) || qobject_cast<QTabWidget *>(widget)
+              || qobject_cast<QProgressBar *>(widget);
+        // Headers are announced as part of their view.
+        if (!mustHaveName || qobject_cast<QHeaderView *>(widget))
+            continue;
+        if (widget->accessibleName().isEmpty())
+            unnamed << QString::fromLatin1(widget->metaObject()->className());
+    }
+    QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+    const QStringList header = window.runView()->headerText().split(QLatin1Char('\n'));
+    QVERIFY(header.size() >= 7);
+}
+
+void tst_MainWindow::abbreviationsHaveTooltips()
+{
+    TempBundle bundle;
+    bundle.writeManifest(manifestWithTasks(bundle.runId()));
+    MainWindow window;
+    window.show();
+    window.openPath(bundle.bundlePath());
+    QTRY_COMPARE(window.runView()->taskModel()->rowCount(), 2);
+    RunView *view = window.runView();
+    // Table headers whose names are short for something.
+    const auto headerTip = [](QAbstractItemView *table, int section) {
+        return table->model()->headerData(section, Qt::Horizontal, Qt::ToolTipRole).toString();
+    };
+    for (int section : {int(TaskModel::Id), int(TaskModel::Lease), int(TaskModel::Gate),
+                        int(TaskModel::Attempts)})
+        QVERIFY2(!headerTip(view->taskView(), section).isEmpty(),
+                 qPrintable(QString::number(section)));
+    QVERIFY(!headerTip(view->historyView(), 0).isEmpty()); // Etag
+    // The run header's short labels.
+    int withTips = 0;
+    const QList<QLabel *> labels = view->findChildren<QLabel *>();
+    for (QLabel *label : labels) {
+        if (label->text().startsWith(QStringLiteral("Etag:"))
+            || label->text().startsWith(QStringLiteral("Generation:"))
+            || label->text().startsWith(QStringLiteral("Watch:"))
+            || label->text().startsWith(QStringLiteral("Run:"))) {
+            QVERIFY2(!label->toolTip().isEmpty(), qPrintable(label->text()));
+            ++withTips;
+        }
+    }
+    QCOMPARE(withTips, 4);
+    // Every tab says what it holds.
+    for (int i = 0; i < view->tabs()->count(); ++i)
+        QVERIFY(!view->tabs()->tabToolTip(i).isEmpty());
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // TaskModel: incremental updates keyed by task id, gate and lease columns, model consistency.
 
+#include "manifest.h"
 #include "taskmodel.h"
 #include "uitestutil.h"
 
@@ -41,6 +42,10 @@ private Q_SLOTS:
     void leaseTicksOnlyItsColumn();
     void statusHasAToneAndADot();
     void highlightMarksChangedRowsOnly();
+    void gateFollowsTheChecklistAlone();
+    void countsFollowTheRows();
+    void heartbeatsOnlySnapshotChangesNothing();
+    void manyChangesAtOnceMatchOneByOne();
 };
 
 void tst_TaskModel::firstFillInsertsRows()
@@ -292,6 +297,120 @@ void tst_TaskModel::highlightMarksChangedRowsOnly()
     QVERIFY(model.index(1, 0).data(Qt::BackgroundRole).value<QColor>().isValid());
     QTRY_VERIFY_WITH_TIMEOUT(!model.isHighlighted(QStringLiteral("T-2")), 5000);
     QVERIFY(!model.index(1, 0).data(Qt::BackgroundRole).isValid());
+}
+
+void tst_TaskModel::gateFollowsTheChecklistAlone()
+{
+    // The task's own JSON never changes here: only the checklist item that covers it does.
+    Json manifest = withTasks({taskJson("T-1", "review"), taskJson("T-2", "review")});
+    for (Json &task : manifest["tasks"])
+        task["validationGate"] = {{"required", true}, {"stepIds", Json::array({"V-1"})}};
+    manifest["validationStrategy"]["steps"] = Json::array({{{"id", "V-1"},
+                                                            {"concern", "custom"},
+                                                            {"scope", "per_worker"},
+                                                            {"required", true},
+                                                            {"prompt", "check"}}});
+    const auto item = [](const std::string &task, const std::string &status) {
+        return Json{{"id", "C-" + task},
+                    {"stepId", "V-1"},
+                    {"taskId", task},
+                    {"latestRunId", "r-" + task},
+                    {"runs", Json::array({{{"id", "r-" + task}, {"status", status}}})}};
+    };
+    manifest["validationStrategy"]["checklist"]
+        = Json::array({item("T-1", "running"), item("T-2", "passed")});
+    TaskModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setSnapshot(snapshotOf(manifest, 1), fixedNow());
+    QCOMPARE(model.index(0, TaskModel::Gate).data().toString(), QStringLiteral("open"));
+    QCOMPARE(model.index(1, TaskModel::Gate).data().toString(), QStringLiteral("satisfied"));
+    ModelSpies spies(&model);
+
+    manifest["validationStrategy"]["checklist"][0]["runs"][0]["status"] = "passed";
+    model.setSnapshot(snapshotOf(manifest, 2), fixedNow());
+    QCOMPARE(model.index(0, TaskModel::Gate).data().toString(), QStringLiteral("satisfied"));
+    QCOMPARE(spies.changed.count(), 1);
+    QCOMPARE(spies.changed.constFirst().at(0).value<QModelIndex>(),
+             model.index(0, TaskModel::Gate));
+    QCOMPARE(spies.changed.constFirst().at(1).value<QModelIndex>(),
+             model.index(0, TaskModel::Gate));
+
+    // An item without a taskId covers every task of a per_step step: a change to it re-judges
+    // them all.
+    manifest["validationStrategy"]["steps"][0]["scope"] = "per_step";
+    manifest["validationStrategy"]["checklist"].push_back(
+        {{"id", "C-all"},
+         {"stepId", "V-1"},
+         {"latestRunId", "r-all"},
+         {"runs", Json::array({{{"id", "r-all"}, {"status", "failed"}}})}});
+    model.setSnapshot(snapshotOf(manifest, 3), fixedNow());
+    QCOMPARE(model.index(0, TaskModel::Gate).data().toString(), QStringLiteral("open"));
+    QCOMPARE(model.index(1, TaskModel::Gate).data().toString(), QStringLiteral("open"));
+}
+
+void tst_TaskModel::countsFollowTheRows()
+{
+    TaskModel model;
+    Json manifest = withTasks(
+        {taskJson("T-1", "pending"), taskJson("T-2", "done"), taskJson("T-3", "pending")});
+    const auto expected = [&] {
+        return Manifest(std::make_shared<const Json>(manifest)).taskCountsByStatus();
+    };
+    model.setSnapshot(snapshotOf(manifest, 1), fixedNow());
+    QCOMPARE(model.statusCounts(), expected());
+    manifest["tasks"][0]["status"] = "done"; // a change in place
+    model.setSnapshot(snapshotOf(manifest, 2), fixedNow());
+    QCOMPARE(model.statusCounts(), expected());
+    manifest["tasks"].erase(1); // a removal
+    manifest["tasks"].push_back(taskJson("T-4", "failed"));
+    manifest["tasks"][0].erase("status"); // no status at all counts as ""
+    model.setSnapshot(snapshotOf(manifest, 3), fixedNow());
+    QCOMPARE(model.statusCounts(), expected());
+    QCOMPARE(model.statusCounts().value(QString()), 1);
+    model.clear();
+    QVERIFY(model.statusCounts().isEmpty());
+}
+
+void tst_TaskModel::heartbeatsOnlySnapshotChangesNothing()
+{
+    TaskModel model;
+    const Snapshot snapshot = snapshotOf(withTasks({taskJson("T-1", "pending")}), 1);
+    model.setSnapshot(snapshot, fixedNow());
+    ModelSpies spies(&model);
+    model.setSnapshot(snapshot.withHeartbeats(Json{{"S-lead", "2026-07-22T10:00:00.000Z"}}, 2),
+                      fixedNow());
+    QCOMPARE(spies.changed.count() + spies.inserted.count() + spies.removed.count()
+                 + spies.layout.count() + spies.reset.count(),
+             0);
+    QCOMPARE(model.taskForKey(QStringLiteral("T-1"))->status, QStringLiteral("pending"));
+    QVERIFY(!model.taskForKey(QStringLiteral("T-9")));
+}
+
+void tst_TaskModel::manyChangesAtOnceMatchOneByOne()
+{
+    // Over the threshold the tasks are parsed in one go; the rows must be the same.
+    Json manifest = withTasks({});
+    for (int i = 1; i <= 150; ++i)
+        manifest["tasks"].push_back(taskJson("T-" + std::to_string(i), "pending"));
+    TaskModel many;
+    QAbstractItemModelTester tester(&many, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    many.setSnapshot(snapshotOf(manifest, 1), fixedNow());
+    for (int i = 0; i < 150; i += 2)
+        manifest["tasks"][std::size_t(i)]["status"] = "done";
+    ModelSpies spies(&many);
+    many.setSnapshot(snapshotOf(manifest, 2), fixedNow());
+    QCOMPARE(spies.reset.count(), 0);
+    QCOMPARE(spies.changed.count(), 75); // every other row: no neighbours to merge
+
+    TaskModel fresh;
+    fresh.setSnapshot(snapshotOf(manifest, 2), fixedNow());
+    for (int row = 0; row < 150; ++row) {
+        for (int column = 0; column < TaskModel::ColumnCount; ++column) {
+            QCOMPARE(many.index(row, column).data(), fresh.index(row, column).data());
+            QCOMPARE(many.index(row, column).data(Qt::ToolTipRole),
+                     fresh.index(row, column).data(Qt::ToolTipRole));
+        }
+    }
 }
 
 QTEST_MAIN(tst_TaskModel)

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// VersionDiffs: what changed between two versions Runboard saw, computed off the GUI thread,
+// readable, without the bookkeeping every commit carries.
+
+#include "uitestutil.h"
+#include "versiondiffs.h"
+
+#include <QTest>
+
+using namespace runboard;
+using namespace runboard::test;
+
+namespace {
+
+Json version(int generation)
+{
+    Json manifest = TempBundle::minimalManifest(QStringLiteral("R-1"), generation);
+    manifest["tasks"] = Json::array({taskJson("T-1", "pending"), taskJson("T-2", "pending")});
+    manifest["history"] = Json::array();
+    return manifest;
+}
+
+} // namespace
+
+class tst_VersionDiffs : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void describesTheChangesBetweenTwoVersions();
+    void theSameDocumentIsNotCompared();
+    void clearForgetsEverything();
+};
+
+void tst_VersionDiffs::describesTheChangesBetweenTwoVersions()
+{
+    VersionDiffs diffs;
+    QSignalSpy ready(&diffs, &VersionDiffs::diffReady);
+    const Json before = version(1);
+    Json after = version(2);
+    after["tasks"][0]["status"] = "done";
+    after["tasks"][1].erase("description");
+    after["tasks"].push_back(taskJson("T-3", "pending", "New"));
+    after["history"].push_back({{"etag", "g2-0a1b2c3d"}, {"summary", "patch"}});
+    after["updatedAt"] = "2026-07-22T09:31:00.000Z";
+
+    const Snapshot first = snapshotOf(before, 1);
+    const Snapshot second = snapshotOf(after, 2);
+    diffs.addVersion(Snapshot(), first);
+    diffs.addVersion(first, second);
+    QVERIFY(ready.wait());
+    QCOMPARE(ready.constFirst().at(0).toString(), QStringLiteral("g1-0a1b2c3d"));
+    QCOMPARE(ready.constFirst().at(1).toString(), QStringLiteral("g2-0a1b2c3d"));
+    QVERIFY(diffs.hasDiff(QStringLiteral("g1-0a1b2c3d"), QStringLiteral("g2-0a1b2c3d")));
+    QCOMPARE(diffs.seenBefore(QStringLiteral("g2-0a1b2c3d")), QStringLiteral("g1-0a1b2c3d"));
+    QCOMPARE(diffs.seenEtags(),
+             QStringList({QStringLiteral("g1-0a1b2c3d"), QStringLiteral("g2-0a1b2c3d")}));
+
+    const QStringList lines
+        = diffs.diffText(QStringLiteral("g1-0a1b2c3d"), QStringLiteral("g2-0a1b2c3d"))
+              .split(QLatin1Char('\n'));
+    QVERIFY2(
+        lines.contains(QStringLiteral("changed /tasks/{id:T-1}/status: \"pending\" → \"done\"")),
+        qPrintable(lines.join(QLatin1Char('\n'))));
+    QVERIFY(lines.contains(QStringLiteral("removed /tasks/{id:T-2}/description (was \"Do it\")")));
+    bool added = false;
+    for (const QString &line : lines)
+        added = added || line.startsWith(QStringLiteral("added /tasks/"));
+    QVERIFY(added);
+    // The commit's own record is one line at the end, not a change of its own.
+    for (const QString &line : lines) {
+        QVERIFY(!line.startsWith(QStringLiteral("changed /etag")));
+        QVERIFY(!line.startsWith(QStringLiteral("changed /serverGeneration")));
+        QVERIFY(!line.startsWith(QStringLiteral("changed /updatedAt")));
+        QVERIFY(!line.startsWith(QStringLiteral("added /history")));
+    }
+    QVERIFY(lines.constLast().contains(QStringLiteral("the commit's own record")));
+}
+
+void tst_VersionDiffs::theSameDocumentIsNotCompared()
+{
+    VersionDiffs diffs;
+    const Snapshot first = snapshotOf(version(1), 1);
+    const Snapshot heartbeat = first.withHeartbeats(Json{{"S-lead", "2026-07-22T09:59:00Z"}}, 2);
+    diffs.addVersion(Snapshot(), first);
+    diffs.addVersion(first, heartbeat); // same document: nothing to compare
+    QCOMPARE(diffs.seenEtags(), QStringList({QStringLiteral("g1-0a1b2c3d")}));
+    QVERIFY(!diffs.hasDiff(QStringLiteral("g1-0a1b2c3d"), QStringLiteral("g1-0a1b2c3d")));
+    QVERIFY(diffs.seenBefore(QStringLiteral("g1-0a1b2c3d")).isEmpty());
+}
+
+void tst_VersionDiffs::clearForgetsEverything()
+{
+    VersionDiffs diffs;
+    QSignalSpy ready(&diffs, &VersionDiffs::diffReady);
+    const Snapshot first = snapshotOf(version(1), 1);
+    Json changed = version(2);
+    changed["title"] = "Other";
+    diffs.addVersion(Snapshot(), first);
+    diffs.addVersion(first, snapshotOf(changed, 2));
+    QVERIFY(ready.wait());
+    diffs.clear();
+    QVERIFY(!diffs.hasDiff(QStringLiteral("g1-0a1b2c3d"), QStringLiteral("g2-0a1b2c3d")));
+    QVERIFY(diffs.seenEtags().isEmpty());
+    QVERIFY(diffs.seenBefore(QStringLiteral("g2-0a1b2c3d")).isEmpty());
+}
+
+QTEST_MAIN(tst_VersionDiffs)
+#include "tst_versiondiffs.moc"
