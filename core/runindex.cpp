@@ -120,6 +120,24 @@ bool isEntryOf(const Json &entry, const std::string &runId)
     return id && *id == runId;
 }
 
+// The generation an entry's etag ("g<generation>-<hex>") names; nullopt for any other form.
+std::optional<long long> etagGeneration(const Json &entry)
+{
+    const std::string *etag = stringMember(entry, "etag");
+    if (!etag || etag->size() < 3 || (*etag)[0] != 'g')
+        return std::nullopt;
+    const std::size_t dash = etag->find('-');
+    if (dash == std::string::npos || dash == 1 || dash > 19)
+        return std::nullopt;
+    long long generation = 0;
+    for (std::size_t i = 1; i < dash; ++i) {
+        if ((*etag)[i] < '0' || (*etag)[i] > '9')
+            return std::nullopt;
+        generation = generation * 10 + ((*etag)[i] - '0');
+    }
+    return generation;
+}
+
 QString runFolder(const QString &dir, const QString &runId)
 {
     return dir + QLatin1Char('/') + runId;
@@ -477,6 +495,12 @@ Result<void> RunIndex::recordRun(const QString &orchestrationDir, const Json &ma
                     others.push_back(listed.entry);
             }
         }
+        // Entries of one run only move forward: a recording that arrives after a newer one
+        // (another process's, or a deferred one of ours) leaves the index alone.
+        const std::optional<long long> recorded = etagGeneration(previous);
+        const std::optional<long long> ours = etagGeneration(fresh);
+        if (recorded && ours && *recorded > *ours)
+            return std::optional<QByteArray>();
         Json entry = fresh;
         if (previous.is_object()) {
             for (const auto &member : previous.items()) {

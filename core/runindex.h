@@ -72,10 +72,11 @@ public:
     // What ADE does after every persist: removes the run's entries from index.json and appends
     // a fresh one built from `manifest` (with `bundlePath` and `status` as given), under the
     // lock. Every other entry, and every other member of the index, stays as it was, byte for
-    // byte; unknown fields of the replaced entry are carried over. A missing or broken index
-    // is first rebuilt from the scan, as list() would. `status` is "active", "suspended" or
-    // "completed". Errors: NotFound (no such folder), Unreadable (not a v1 manifest, or a runId
-    // that cannot name a folder), ValidationFailed (unknown status), IoError.
+    // byte; unknown fields of the replaced entry are carried over. An entry whose etag names a
+    // newer generation than `manifest`'s is kept as it is (the index never goes back). A missing
+    // or broken index is first rebuilt from the scan, as list() would. `status` is "active",
+    // "suspended" or "completed". Errors: NotFound (no such folder), Unreadable (not a v1 manifest,
+    // or a runId that cannot name a folder), ValidationFailed (unknown status), IoError.
     static Result<void> recordRun(const QString &orchestrationDir, const Json &manifest,
                                   const QString &bundlePath,
                                   const QString &status = QStringLiteral("active"),

@@ -276,6 +276,7 @@ private Q_SLOTS:
 
     void recordRunMovesTheRunToTheEnd();
     void recordRunKeepsUnknownFieldsOfTheReplacedEntry();
+    void recordRunNeverGoesBackToAnOlderGeneration();
     void recordRunRebuildsAMissingOrBrokenIndex_data();
     void recordRunRebuildsAMissingOrBrokenIndex();
     void recordRunRefuses_data();
@@ -752,6 +753,43 @@ void tst_RunIndex::recordRunMovesTheRunToTheEnd()
     QCOMPARE(a.status, QStringLiteral("suspended"));
     QCOMPARE(a.bundlePath, lane.runPath(kA));
     QVERIFY(a.fromIndex);
+}
+
+// Recordings can arrive out of order (a deferred one of the app's after another process's newer
+// one): the entry of a run only moves to newer generations. Other etag forms are not compared.
+void tst_RunIndex::recordRunNeverGoesBackToAnOlderGeneration()
+{
+    const Lane lane;
+    QVERIFY(lane.isValid());
+    RUNBOARD_VERIFY_OK(lane.createRun(1));
+    Json manifest = parse(readBytes(lane.manifestPath(kA)));
+    QVERIFY(manifest.is_object());
+    const auto recordAt = [&](const char *etag, const char *title) {
+        manifest["etag"] = etag;
+        manifest["title"] = title;
+        return RunIndex::recordRun(lane.dir(), manifest, lane.runPath(kA));
+    };
+    const auto recordedTitle = [&] {
+        return QString::fromStdString(
+            parse(lane.indexBytes()).at("runs").back().at("title").get<std::string>());
+    };
+
+    RUNBOARD_VERIFY_OK(recordAt("g12-0000000c", "twelve"));
+    const QByteArray atTwelve = lane.indexBytes();
+    RUNBOARD_VERIFY_OK(recordAt("g11-0000000b", "eleven"));
+    QCOMPARE(lane.indexBytes(), atTwelve); // nothing written, not even the same bytes again
+    RUNBOARD_VERIFY_OK(recordAt("g9-00000009", "nine")); // fewer digits, still older
+    QCOMPARE(recordedTitle(), QStringLiteral("twelve"));
+
+    RUNBOARD_VERIFY_OK(recordAt("g12-ffffffff", "twelve again")); // the same generation
+    QCOMPARE(recordedTitle(), QStringLiteral("twelve again"));
+    RUNBOARD_VERIFY_OK(recordAt("g13-0000000d", "thirteen"));
+    QCOMPARE(recordedTitle(), QStringLiteral("thirteen"));
+    RUNBOARD_VERIFY_OK(recordAt("hand-made", "not an etag of ours"));
+    QCOMPARE(recordedTitle(), QStringLiteral("not an etag of ours"));
+    RUNBOARD_VERIFY_OK(recordAt("g2-00000002", "after a foreign etag"));
+    QCOMPARE(recordedTitle(), QStringLiteral("after a foreign etag"));
+    QVERIFY(!QFile::exists(lane.index() + QStringLiteral(".lock")));
 }
 
 void tst_RunIndex::recordRunKeepsUnknownFieldsOfTheReplacedEntry()
