@@ -23,6 +23,7 @@
 
 #include "manifestservice.h"
 
+#include "backgroundrelease.h"
 #include "guardedfile.h"
 #include "jsonpointer.h"
 #include "jsonreader.h"
@@ -149,6 +150,7 @@ Result<Snapshot> ManifestService::patch(const ManifestStore::PatchRequest &reque
         return m_snapshot;
     Snapshot result = makeSnapshotLocked(committed->result, Snapshot::Source::Self);
     publishLocked(result);
+    releaseInBackground(std::move(committed->base.document));
     return result;
 }
 
@@ -337,7 +339,7 @@ void ManifestService::lookLocked()
 
 void ManifestService::publishLocked(Snapshot snapshot)
 {
-    m_snapshot = snapshot;
+    releaseInBackground(std::exchange(m_snapshot, snapshot));
     QMetaObject::invokeMethod(
         this, [this, snapshot] { Q_EMIT snapshotChanged(snapshot); }, Qt::QueuedConnection);
 }
