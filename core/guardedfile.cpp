@@ -34,6 +34,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -238,6 +239,50 @@ void restoreDisplaced(const QString &path, const QString &temp, const QByteArray
         exchange(temp, path);
 }
 
+enum class Holds { Same, Different, Failed };
+
+// Whether `path` holds exactly `base` (absent when base.exists is false), compared as it is read,
+// a block at a time: the checks just before and after the swap need no copy of the file, and
+// answer at the first byte that differs (or at once when the sizes do).
+Holds holdsBase(const QString &path, const FileSnapshot &base, int &error)
+{
+    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        error = errno;
+        return error == ENOENT ? (base.exists ? Holds::Different : Holds::Same) : Holds::Failed;
+    }
+    if (!base.exists)
+        return Holds::Different;
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) {
+        error = errno;
+        return Holds::Failed;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        error = EISDIR;
+        return Holds::Failed;
+    }
+    if (st.st_size != base.bytes.size())
+        return Holds::Different; // a writer appending meanwhile only makes it more different
+    char block[64 * 1024];
+    qsizetype compared = 0;
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), block, sizeof block);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            error = errno;
+            return Holds::Failed;
+        }
+        if (n == 0)
+            return compared == base.bytes.size() ? Holds::Same : Holds::Different;
+        if (compared + n > base.bytes.size()
+            || std::memcmp(block, base.bytes.constData() + compared, std::size_t(n)) != 0)
+            return Holds::Different;
+        compared += n;
+    }
+}
+
 } // namespace
 
 Result<FileSnapshot> GuardedFile::read(const QString &path)
@@ -282,18 +327,53 @@ Result<FileSnapshot> GuardedFile::read(const QString &path)
 Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
                                                          const FileSnapshot &base,
                                                          const QByteArray &bytes,
-                                                         const Hooks &hooks, Durability durability)
+                                                         const Hooks &hooks, Durability durability,
+                                                         QString *displaced)
+{
+    Result<Staged> staged = stage(path, bytes, durability);
+    if (!staged.isOk())
+        return staged.error();
+    return replace(path, base, std::move(staged).value(), bytes, hooks, durability, displaced);
+}
+
+GuardedFile::Staged::Staged(Staged &&other) noexcept : m_path(std::exchange(other.m_path, {})) {}
+
+GuardedFile::Staged::~Staged()
+{
+    if (!m_path.isEmpty())
+        ::unlink(QFile::encodeName(m_path).constData());
+}
+
+Result<GuardedFile::Staged> GuardedFile::stage(const QString &path, const QByteArray &bytes,
+                                               Durability durability)
 {
     Result<QString> written = writeTemp(path, bytes, durability);
     if (!written.isOk())
         return written.error();
-    TempFile temp(written.value());
+    Staged staged;
+    staged.m_path = std::move(written).value();
+    return Result<Staged>(std::move(staged));
+}
 
-    const Result<FileSnapshot> current = read(path);
-    if (!current.isOk())
-        return current.error();
-    if (!current->hasSameContent(base))
+Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
+                                                         const FileSnapshot &base, Staged staged,
+                                                         const QByteArray &bytes,
+                                                         const Hooks &hooks, Durability durability,
+                                                         QString *displaced)
+{
+    if (displaced)
+        displaced->clear();
+    TempFile temp(std::exchange(staged.m_path, {}));
+
+    int error = 0;
+    switch (holdsBase(path, base, error)) {
+    case Holds::Same:
+        break;
+    case Holds::Different:
         return conflictError(path);
+    case Holds::Failed:
+        return ioError(tr("cannot read"), path, error);
+    }
     if (hooks.afterRecheck)
         hooks.afterRecheck();
 
@@ -304,12 +384,15 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
         if (exchange(temp.path(), path)) {
             if (hooks.afterSwap)
                 hooks.afterSwap();
-            const Result<FileSnapshot> displaced = read(temp.path());
-            if (!displaced.isOk() || !displaced->hasSameContent(base)) {
+            if (holdsBase(temp.path(), base, error) != Holds::Same) {
                 restoreDisplaced(path, temp.path(), bytes);
                 return conflictError(path);
             }
             outcome.method = ReplaceMethod::Exchange;
+            if (displaced) {
+                *displaced = temp.path();
+                temp.release();
+            }
         } else if (errno == ENOENT) {
             return conflictError(path); // deleted after the re-read: that deletion stands
         } else if (isUnsupported(errno)) {
@@ -338,6 +421,12 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
     }
     outcome.folderSynced = durability == Durability::Synced && syncFolderOf(path);
     return outcome;
+}
+
+void GuardedFile::removeDisplaced(const QString &displaced)
+{
+    if (!displaced.isEmpty())
+        ::unlink(QFile::encodeName(displaced).constData());
 }
 
 FileIdentity GuardedFile::identity(const QString &path)

@@ -76,10 +76,41 @@ public:
     // absent when base.exists is false). The new bytes are written to a temp file in the same
     // folder and fsynced first. Errors: EtagConflict when the disk differs from base (the disk
     // keeps the other writer's version, untouched), IoError for write, fsync or rename failures.
-    // On any error no temp file is left behind and `path` is as it was.
+    // On any error no temp file is left behind and `path` is as it was. With `displaced` given,
+    // a successful exchange leaves the verified base under the temp name it came back to and
+    // stores that name there (empty when nothing was displaced): the caller removes it when it
+    // has time, with removeDisplaced().
     static Result<ReplaceOutcome> replace(const QString &path, const FileSnapshot &base,
                                           const QByteArray &bytes, const Hooks &hooks = {},
-                                          Durability durability = Durability::Synced);
+                                          Durability durability = Durability::Synced,
+                                          QString *displaced = nullptr);
+    static void removeDisplaced(const QString &displaced);
+
+    // The first half of replace(): a temp file beside its target holding the new bytes, written
+    // and (Synced) fsynced, for a caller that has other work to do while the disk is busy. It is
+    // removed when the Staged goes away unless replace() put it in place.
+    class Staged
+    {
+    public:
+        Staged() = default;
+        Staged(Staged &&other) noexcept;
+        Staged &operator=(Staged &&) = delete;
+        Staged(const Staged &) = delete;
+        Staged &operator=(const Staged &) = delete;
+        ~Staged();
+
+    private:
+        friend class GuardedFile;
+        QString m_path;
+    };
+    static Result<Staged> stage(const QString &path, const QByteArray &bytes,
+                                Durability durability = Durability::Synced);
+    // The second half: `staged` must hold `bytes`, staged for `path` with `durability`.
+    static Result<ReplaceOutcome> replace(const QString &path, const FileSnapshot &base,
+                                          Staged staged, const QByteArray &bytes,
+                                          const Hooks &hooks = {},
+                                          Durability durability = Durability::Synced,
+                                          QString *displaced = nullptr);
 
     // The identity of what is at `path` now; size -1 when nothing is there.
     static FileIdentity identity(const QString &path);
