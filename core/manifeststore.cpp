@@ -16,11 +16,17 @@
 //   g<gen>-<8 hex>, ISO updatedAt with milliseconds, a history ring of 50, `.gen` after the
 //   manifest. bundlePath is left alone (it is machine-specific and ADE rewrites it itself).
 // - Side files are secondary: a failure to write `.gen` after a successful replace is reported as
-//   a warning, not as a failed commit, because the manifest already changed.
+//   a warning, not as a failed commit, because the manifest already changed. A long-lived store
+//   (caching on) answers once the manifest is in place and leaves `.gen` (still written under
+//   the lock, after the manifest), the displaced file, the lock and index.json to a housekeeping
+//   thread, in commit order; RunIndex never lets an entry go back to an older generation.
+// - Only what nobody can see yet runs side by side: the temp file is written and fsynced by a
+//   helper thread while this one checks the policy and the shape; the swap waits for both.
 // Thread: not thread-safe; the owning ManifestService serialises calls.
 
 #include "manifeststore.h"
 
+#include "backgroundrelease.h"
 #include "bundlelock.h"
 #include "jsonpatch.h"
 #include "jsonreader.h"
@@ -32,12 +38,19 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFuture>
+#include <QMutex>
 #include <QRandomGenerator>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cerrno>
 #include <csignal>
 #include <vector>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 namespace runboard {
 
@@ -78,6 +91,55 @@ Error conflictWithDisk(const ManifestStore &store, const QString &message)
         details["serverGeneration"] = jsonInteger(*now->document, "serverGeneration");
     }
     return Error{ErrorCode::EtagConflict, message, std::move(details)};
+}
+
+// Chores after a commit (removing the displaced file, releasing the lock file, recording
+// index.json): file-system calls that should not hold up the commit. One thread does them in the
+// order they were asked for, at a lower priority, so that on a machine with few cores it does not
+// take the processor from the next commit.
+QThreadPool *housekeepingPool()
+{
+    static QThreadPool *const pool = [] {
+        auto *created = new QThreadPool; // never deleted: in use until the process ends
+        created->setMaxThreadCount(1);
+        return created;
+    }();
+    return pool;
+}
+
+// A commit's temp file is written and fsynced here while the committing thread checks the patch.
+QThreadPool *stagingThread()
+{
+    static QThreadPool *const pool = [] {
+        auto *created = new QThreadPool; // never deleted: in use until the process ends
+        created->setMaxThreadCount(1);
+        return created;
+    }();
+    return pool;
+}
+
+// A task that reads the caller's locals: whatever way the caller leaves, it waits for the task.
+template<typename T>
+class Awaited
+{
+public:
+    explicit Awaited(QFuture<T> future) : m_future(std::move(future)) {}
+    ~Awaited() { m_future.waitForFinished(); }
+    Awaited(const Awaited &) = delete;
+    Awaited &operator=(const Awaited &) = delete;
+
+private:
+    QFuture<T> m_future;
+};
+
+void yieldToCommits()
+{
+#ifdef Q_OS_LINUX
+    // Linux gives each thread its own nice value; raising it needs no privilege.
+    static thread_local const bool lowered
+        = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) == 0;
+    Q_UNUSED(lowered)
+#endif
 }
 
 bool processIsGone(qint64 pid)
@@ -135,7 +197,10 @@ ManifestStore::ManifestStore(BundleLocation location, Clock clock)
     : m_location(std::move(location)), m_clock(std::move(clock))
 {}
 
-ManifestStore::~ManifestStore() = default;
+ManifestStore::~ManifestStore()
+{
+    waitForChores();
+}
 
 void ManifestStore::setCaching(bool enabled)
 {
@@ -194,9 +259,9 @@ void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJs
     m_cache->layout = std::move(layout);
     m_cache->known = version;
     // The store wrote these bytes itself, so their layout is known; only the copy is needed.
-    m_cache->prepared = QtConcurrent::run(prepareVersion, std::move(version.document),
-                                          std::move(version.file.bytes), m_cache->layout == nullptr,
-                                          std::move(previous));
+    m_cache->prepared = QtConcurrent::run(
+        documentThread(), prepareVersion, std::move(version.document),
+        std::move(version.file.bytes), m_cache->layout == nullptr, std::move(previous));
 }
 
 Result<ManifestStore::Loaded> ManifestStore::load() const
@@ -259,8 +324,9 @@ qint64 ManifestStore::readGenerationFile() const
 Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &request,
                                                        const GuardedFile::Hooks &hooks)
 {
-    BundleLock lock(m_location.manifestPath);
-    if (const Result<void> locked = lock.lock(m_lockTimeout); !locked.isOk())
+    waitForHousekeeping();
+    auto lock = std::make_unique<BundleLock>(m_location.manifestPath);
+    if (const Result<void> locked = lock->lock(m_lockTimeout); !locked.isOk())
         return locked.error();
 
     // The fresh base, by content. When the disk holds exactly the cached version, its parsed
@@ -331,12 +397,23 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
             return applied.error();
         next = std::move(applied).value();
     }
-    Result<void> acceptable = PatchPolicy::check(current, patch.value(), next, request.actor);
-    if (acceptable.isOk())
-        acceptable = ManifestValidator::validateShape(next);
-    if (!acceptable.isOk()) {
-        remember(committed.base);
-        return acceptable.error();
+    // The policy and the shape check run beside the writing and fsync of the temp file, which
+    // mostly wait for the disk; nothing takes the manifest's name before their answer is in, and
+    // a refusal removes the temp file. The policy must see `next` as the patch left it: when the
+    // patch wrote the bookkeeping members set below, it is asked first, here.
+    const PatchFootprint footprint(patch.value());
+    const PatchFootprint::Node *touched = footprint.root();
+    const bool policyFirst
+        = touched
+          && (touched->whole() || touched->child("serverGeneration") || touched->child("updatedAt")
+              || touched->child("etag") || touched->child("history"));
+    if (policyFirst) {
+        if (const Result<void> allowed
+            = PatchPolicy::check(current, patch.value(), next, request.actor);
+            !allowed.isOk()) {
+            remember(committed.base);
+            return allowed.error();
+        }
     }
 
     const qint64 generation
@@ -364,17 +441,39 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     // JsonWriter::write(next).
     std::shared_ptr<LaidOutJson> laidOut;
     if (prepared.layout) {
-        laidOut = std::make_shared<LaidOutJson>(
-            prepared.layout->rewrite(next, PatchFootprint(patch.value()),
-                                     {"serverGeneration", "updatedAt", "etag", "history"}));
+        laidOut = std::make_shared<LaidOutJson>(prepared.layout->rewrite(
+            next, footprint, {"serverGeneration", "updatedAt", "etag", "history"}));
     } else if (m_cache) {
         laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(next));
     }
     const std::string text = laidOut ? std::string() : JsonWriter::write(next);
     const std::string &written = laidOut ? laidOut->text() : text;
-    QByteArray bytes(written.data(), static_cast<qsizetype>(written.size()));
-    Result<GuardedFile::ReplaceOutcome> replaced
-        = GuardedFile::replace(m_location.manifestPath, committed.base.file, bytes, hooks);
+    const QByteArray bytes(written.data(), static_cast<qsizetype>(written.size()));
+
+    // The temp file is written and fsynced by another thread, which mostly waits for the disk,
+    // while this one checks `next` (only reading it from here on). The shape check sees the new
+    // generation, etag, updatedAt and history entry, which are well-formed by construction.
+    std::optional<Result<GuardedFile::Staged>> staged;
+    {
+        const Awaited<void> staging(QtConcurrent::run(stagingThread(), [&] {
+            staged.emplace(GuardedFile::stage(m_location.manifestPath, bytes));
+        }));
+        Result<void> acceptable
+            = policyFirst ? Result<void>()
+                          : PatchPolicy::check(current, patch.value(), next, request.actor);
+        if (acceptable.isOk())
+            acceptable = ManifestValidator::validateShape(next);
+        if (!acceptable.isOk()) {
+            remember(committed.base);
+            return acceptable.error(); // the temp file goes with `staged`, once it is written
+        }
+    }
+    if (!staged->isOk())
+        return staged->error();
+    QString displaced;
+    Result<GuardedFile::ReplaceOutcome> replaced = GuardedFile::replace(
+        m_location.manifestPath, committed.base.file, std::move(*staged).value(), bytes, hooks,
+        GuardedFile::Durability::Synced, m_cache ? &displaced : nullptr);
     if (!replaced.isOk()) {
         if (replaced.error().code == ErrorCode::EtagConflict)
             return conflictWithDisk(*this, replaced.error().message);
@@ -388,21 +487,13 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
 
     // .gen and index.json are derived (from the manifest and the run folders) and heal
     // themselves, so they are written atomically but without paying for fsync again.
-    const Result<void> gen = GuardedFile::write(m_location.filePath(QStringLiteral(".gen")),
-                                                QByteArray::number(generation) + '\n',
-                                                GuardedFile::Durability::Relaxed);
-    if (!gen.isOk())
-        committed.warnings << gen.error().message;
-
-    // Keep the worktree's run index current, as ADE does after every persist; only for bundles
-    // laid out as ADE lays them out, so a stray folder never grows an index.json beside it.
-    const QDir orchestration = QFileInfo(m_location.bundlePath).dir();
-    if (orchestration.dirName() == QStringLiteral("orchestration")
-        && QFileInfo(orchestration.absolutePath()).dir().dirName() == QStringLiteral(".ade")) {
-        const Result<void> indexed
-            = RunIndex::recordRun(orchestration.absolutePath(), next, m_location.bundlePath);
-        if (!indexed.isOk())
-            committed.warnings << indexed.error().message;
+    const QString genPath = m_location.filePath(QStringLiteral(".gen"));
+    const QByteArray genBytes = QByteArray::number(generation) + '\n';
+    if (!m_cache) {
+        const Result<void> gen
+            = GuardedFile::write(genPath, genBytes, GuardedFile::Durability::Relaxed);
+        if (!gen.isOk())
+            committed.warnings << gen.error().message;
     }
 
     committed.result.file.exists = true;
@@ -410,11 +501,124 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     committed.result.file.identity = GuardedFile::identity(m_location.manifestPath);
     committed.result.document = std::make_shared<const Json>(std::move(next));
     cacheVersion(committed.result, m_cache ? std::move(laidOut) : nullptr);
+    if (m_cache) {
+        // The commit is durable and verified: `.gen` (still after the manifest and under the
+        // lock, as the protocol has it), removing the displaced file and releasing the lock are
+        // chores that need not hold up the answer. This store waits for them before it locks
+        // again; other writers see the lock a little longer. A failure is told with the next
+        // commit.
+        if (!m_choreFailure.isEmpty()) {
+            committed.warnings << tr(".gen was not updated after an earlier commit: %1")
+                                      .arg(std::exchange(m_choreFailure, QString()));
+        }
+        m_housekeeping = QtConcurrent::run(
+            housekeepingPool(), [lock = std::move(lock), displaced, genPath, genBytes] {
+                yieldToCommits();
+                const Result<void> gen
+                    = GuardedFile::write(genPath, genBytes, GuardedFile::Durability::Relaxed);
+                GuardedFile::removeDisplaced(displaced);
+                lock->unlock();
+                return gen.isOk() ? QString() : gen.error().message;
+            });
+    }
+    recordInIndex(committed.result.document, committed.warnings);
     return committed;
+}
+
+void ManifestStore::waitForHousekeeping()
+{
+    if (m_housekeeping) {
+        if (const QString failure = m_housekeeping->result(); !failure.isEmpty())
+            m_choreFailure = failure;
+        m_housekeeping.reset();
+    }
+}
+
+// Keeps the worktree's run index current, as ADE does after every persist; only for bundles laid
+// out as ADE lays them out, so that a stray folder never grows an index.json beside it.
+QString ManifestStore::orchestrationDir() const
+{
+    const QDir orchestration = QFileInfo(m_location.bundlePath).dir();
+    if (orchestration.dirName() == QStringLiteral("orchestration")
+        && QFileInfo(orchestration.absolutePath()).dir().dirName() == QStringLiteral(".ade"))
+        return orchestration.absolutePath();
+    return QString();
+}
+
+// What waits to be recorded in index.json, shared with the task that records it.
+struct ManifestStore::IndexQueue
+{
+    QMutex mutex;
+    std::shared_ptr<const Json> waiting; // the newest committed manifest not yet recorded
+    bool recording = false;              // a task is running (or about to)
+    QStringList failures;                // of recordings since the last commit took them
+    QFuture<void> task;                  // the last task started (the store's thread only)
+
+    // Records what waits until nothing does; a manifest that arrives meanwhile replaces an
+    // older one that has not been recorded yet.
+    static void drain(const std::shared_ptr<IndexQueue> &queue, const QString &dir,
+                      const QString &bundlePath)
+    {
+        yieldToCommits();
+        for (;;) {
+            std::shared_ptr<const Json> manifest;
+            {
+                QMutexLocker lock(&queue->mutex);
+                manifest = std::move(queue->waiting);
+                if (!manifest) {
+                    queue->recording = false;
+                    return;
+                }
+            }
+            const Result<void> recorded = RunIndex::recordRun(dir, *manifest, bundlePath);
+            if (!recorded.isOk()) {
+                QMutexLocker lock(&queue->mutex);
+                queue->failures << recorded.error().message;
+            }
+        }
+    }
+};
+
+void ManifestStore::recordInIndex(const std::shared_ptr<const Json> &manifest,
+                                  QStringList &warnings)
+{
+    const QString dir = orchestrationDir();
+    if (dir.isEmpty())
+        return;
+    if (!m_cache) {
+        // One-shot commits record before they return: the process may exit right after.
+        const Result<void> recorded = RunIndex::recordRun(dir, *manifest, m_location.bundlePath);
+        if (!recorded.isOk())
+            warnings << recorded.error().message;
+        return;
+    }
+    // A long-lived store records on a pool thread: index.json is derived (it heals itself from
+    // the run folders) and ordered by generation, so the commit need not wait for its second
+    // lock and write. Failures are reported with the next commit.
+    if (!m_index)
+        m_index = std::make_shared<IndexQueue>();
+    QMutexLocker lock(&m_index->mutex);
+    for (const QString &failure : std::as_const(m_index->failures))
+        warnings << tr("index.json was not updated after an earlier commit: %1").arg(failure);
+    m_index->failures.clear();
+    m_index->waiting = manifest;
+    if (m_index->recording)
+        return;
+    m_index->recording = true;
+    m_index->task = QtConcurrent::run(housekeepingPool(), &IndexQueue::drain, m_index, dir,
+                                      m_location.bundlePath);
+}
+
+void ManifestStore::waitForChores()
+{
+    waitForHousekeeping();
+    if (m_index)
+        m_index->task.waitForFinished();
 }
 
 Result<QDateTime> ManifestStore::recordHeartbeat(const QString &sessionId)
 {
+    waitForHousekeeping();
     BundleLock lock(m_location.manifestPath);
     if (const Result<void> locked = lock.lock(m_lockTimeout); !locked.isOk())
         return locked.error();

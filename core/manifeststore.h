@@ -9,6 +9,7 @@
 #include "laidoutjson.h"
 #include "patchpolicy.h"
 
+#include <QFuture>
 #include <QString>
 #include <QStringList>
 
@@ -68,6 +69,12 @@ public:
     void setCaching(bool enabled);
     void remember(const Loaded &loaded);
 
+    // With caching on, a commit answers once the manifest is in place; `.gen`, index.json, the
+    // removal of the displaced file and the release of the lock file follow on another thread
+    // (without caching, before it answers). Waits until they are done for everything committed
+    // so far; the next commit, a heartbeat and the destructor wait too.
+    void waitForChores();
+
     // heartbeats.json: {} when absent; Unreadable when it is not a JSON object.
     Result<Json> readHeartbeats() const;
 
@@ -121,13 +128,20 @@ public:
 
 private:
     struct Cache;
+    struct IndexQueue;
     qint64 readGenerationFile() const;
+    QString orchestrationDir() const;
+    void recordInIndex(const std::shared_ptr<const Json> &manifest, QStringList &warnings);
+    void waitForHousekeeping();
     void cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout);
 
     BundleLocation m_location;
     Clock m_clock;
     std::chrono::milliseconds m_lockTimeout = BundleLock::kDefaultTimeout;
-    std::unique_ptr<Cache> m_cache; // null while caching is off
+    std::unique_ptr<Cache> m_cache;      // null while caching is off
+    std::shared_ptr<IndexQueue> m_index; // recordings off the committing thread (caching on)
+    std::optional<QFuture<QString>> m_housekeeping; // the last commit's chores (caching on)
+    QString m_choreFailure; // what went wrong in them, told with the next commit
 };
 
 } // namespace runboard

@@ -10,6 +10,7 @@
 #include "tempbundle.h"
 #include "testpaths.h"
 
+#include <QDir>
 #include <QFile>
 #include <QMap>
 #include <QRegularExpression>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void refusals();
     void refusesWhileAnotherRunboardHoldsTheLock();
     void anEmptyPatchWritesNothing();
+    void aLongLivedStoreKeepsTheIndexCurrent();
     void theCacheNeverStandsInForTheDisk();
     void heartbeatsNeverTouchTheManifest();
     void heartbeatForAnUnknownAgent();
@@ -492,6 +494,87 @@ void tst_ManifestStore::anEmptyPatchWritesNothing()
     RUNBOARD_VERIFY_OK(committed);
     QVERIFY(!committed->written);
     QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+}
+
+// With caching on (the service's store), .gen and index.json are written after the commit
+// returns: in the end they follow the newest commit, a failure is reported with the next commit,
+// and the store does not go away before its last chores are done.
+void tst_ManifestStore::aLongLivedStoreKeepsTheIndexCurrent()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    const QString indexPath
+        = bundle.worktreePath() + QStringLiteral("/.ade/orchestration/index.json");
+    const auto indexedEtag = [&] {
+        QFile index(indexPath);
+        if (!index.open(QIODevice::ReadOnly))
+            return QStringLiteral("<no index>");
+        return etagOf(Json::parse(index.readAll().toStdString()).at("runs").back());
+    };
+    QString etag = etagOf(bundle.readManifest());
+    const auto commitTitle = [&](ManifestStore &store, int n) {
+        const std::string ops
+            = R"([{"op":"replace","path":"/title","value":"title )" + std::to_string(n) + R"("}])";
+        Result<ManifestStore::Committed> committed = store.commit(request(etag, ops.c_str()));
+        if (committed.isOk())
+            etag = etagOf(*committed->result.document);
+        return committed;
+    };
+
+    {
+        ManifestStore store = storeFor(bundle);
+        store.setCaching(true);
+        for (int n = 1; n <= 20; ++n) {
+            const auto committed = commitTitle(store, n);
+            RUNBOARD_VERIFY_OK(committed);
+            QVERIFY(committed->warnings.isEmpty());
+        }
+        store.waitForChores();
+        QCOMPARE(indexedEtag(), etag);
+
+        // index.json cannot be written (a folder stands in its place): the commit stands, and
+        // the next one says what went wrong.
+        QVERIFY(QFile::remove(indexPath));
+        QVERIFY(QDir().mkdir(indexPath));
+        const QString unindexed = etag;
+        auto committed = commitTitle(store, 21);
+        RUNBOARD_VERIFY_OK(committed);
+        QVERIFY(committed->warnings.isEmpty());
+        store.waitForChores();
+        QVERIFY(QDir().rmdir(indexPath));
+        committed = commitTitle(store, 22);
+        RUNBOARD_VERIFY_OK(committed);
+        QCOMPARE(committed->warnings.size(), 1);
+        QVERIFY2(committed->warnings.first().contains(QStringLiteral("index.json was not updated"))
+                     && committed->warnings.first().contains(indexPath),
+                 qPrintable(committed->warnings.first()));
+        QVERIFY(etag != unindexed);
+
+        // The same for .gen (a folder in its place cannot be replaced by a file).
+        const QString genPath = bundle.bundlePath() + QStringLiteral("/.gen");
+        store.waitForChores();
+        QVERIFY(QFile::remove(genPath));
+        QVERIFY(QDir().mkdir(genPath));
+        committed = commitTitle(store, 23);
+        RUNBOARD_VERIFY_OK(committed);
+        QVERIFY(committed->warnings.isEmpty());
+        store.waitForChores();
+        QVERIFY(QDir().rmdir(genPath));
+        committed = commitTitle(store, 24);
+        RUNBOARD_VERIFY_OK(committed);
+        QCOMPARE(committed->warnings.size(), 1);
+        QVERIFY2(committed->warnings.first().contains(QStringLiteral(".gen was not updated"))
+                     && committed->warnings.first().contains(genPath),
+                 qPrintable(committed->warnings.first()));
+        RUNBOARD_VERIFY_OK(commitTitle(store, 25));
+    }
+    QCOMPARE(indexedEtag(), etag);
+    const Json last = bundle.readManifest();
+    QCOMPARE(last.at("title").get<std::string>(), std::string("title 25"));
+    QCOMPARE(bundle.readFile(QStringLiteral(".gen")),
+             QByteArray::number(last.at("serverGeneration").get<qint64>()) + '\n');
+    QCOMPARE(bundle.tempFiles(), QStringList());
+    QVERIFY(!QFile::exists(bundle.bundlePath() + QStringLiteral("/manifest.json.lock")));
 }
 
 void tst_ManifestStore::heartbeatsNeverTouchTheManifest()
