@@ -18,6 +18,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QTimer>
 #include <QTreeView>
 
@@ -97,6 +98,11 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Runboard"));
     QApplication::setOrganizationName(QStringLiteral("Runboard"));
     QApplication::setApplicationVersion(runboard::version());
+    // The installed desktop entry and icon (resources/): lets Wayland compositors and docks tie
+    // the window to them. Run from a build folder, the theme has no such icon and Qt's default
+    // stays.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.runboard.Runboard"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.runboard.Runboard")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
