@@ -324,6 +324,20 @@ Result<FileSnapshot> GuardedFile::read(const QString &path)
     return snapshot;
 }
 
+Result<bool> GuardedFile::holds(const QString &path, const FileSnapshot &expected)
+{
+    int error = 0;
+    switch (holdsBase(path, expected, error)) {
+    case Holds::Same:
+        return true;
+    case Holds::Different:
+        return false;
+    case Holds::Failed:
+        break;
+    }
+    return ioError(tr("cannot read"), path, error);
+}
+
 Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
                                                          const FileSnapshot &base,
                                                          const QByteArray &bytes,

@@ -71,6 +71,9 @@ public:
 
     // Absent is not an error (exists = false). IoError names the path and the OS reason.
     static Result<FileSnapshot> read(const QString &path);
+    // Whether `path` holds exactly `expected` now (absent when expected.exists is false),
+    // compared while reading, without a copy of the file. IoError as read().
+    static Result<bool> holds(const QString &path, const FileSnapshot &expected);
 
     // Replaces `path` with `bytes` if and only if it still holds exactly `base` (or is still
     // absent when base.exists is false). The new bytes are written to a temp file in the same

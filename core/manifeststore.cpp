@@ -20,8 +20,9 @@
 //   (caching on) answers once the manifest is in place and leaves `.gen` (still written under
 //   the lock, after the manifest), the displaced file, the lock and index.json to a housekeeping
 //   thread, in commit order; RunIndex never lets an entry go back to an older generation.
-// - Only what nobody can see yet runs side by side: the temp file is written and fsynced by a
-//   helper thread while this one checks the policy and the shape; the swap waits for both.
+// - Only what nobody can see yet runs side by side: the text is made and the temp file written
+//   and fsynced by a helper thread while this one checks the policy and the shape; the swap
+//   waits for both.
 // Thread: not thread-safe; the owning ManifestService serialises calls.
 
 #include "manifeststore.h"
@@ -331,12 +332,17 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
 
     // The fresh base, by content. When the disk holds exactly the cached version, its parsed
     // document, working copy and layout stand in for parsing, copying and serialising.
-    Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
-    if (!file.isOk())
-        return file.error();
+    // Compared while reading when there is a cached version; read (and parsed) otherwise.
+    bool diskHoldsCache = false;
+    if (m_cache && m_cache->known) {
+        const Result<bool> same = GuardedFile::holds(m_location.manifestPath, m_cache->known->file);
+        if (!same.isOk())
+            return same.error();
+        diskHoldsCache = same.value();
+    }
     Result<Loaded> base = Loaded{};
     Prepared prepared;
-    if (m_cache && m_cache->known && file->exists && file->bytes == m_cache->known->file.bytes) {
+    if (diskHoldsCache) {
         base = *m_cache->known;
         if (m_cache->prepared) {
             prepared = m_cache->prepared->result();
@@ -347,6 +353,9 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
         if (m_cache->layout)
             prepared.layout = m_cache->layout;
     } else {
+        Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
+        if (!file.isOk())
+            return file.error();
         base = parse(std::move(file).value());
     }
     if (!base.isOk())
@@ -437,25 +446,26 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
                       history.begin()
                           + static_cast<std::ptrdiff_t>(history.size() - kHistoryLimit));
 
-    // The text: the cached layout's unchanged parts copied, the rest written; both give exactly
-    // JsonWriter::write(next).
+    // Another thread makes the text and writes and fsyncs the temp file (mostly waiting for the
+    // disk) while this one checks `next`; both only read it from here on. The text: the cached
+    // layout's unchanged parts copied, the rest written; both give exactly JsonWriter::write(next).
+    // The shape check sees the new generation, etag, updatedAt and history entry, which are
+    // well-formed by construction.
     std::shared_ptr<LaidOutJson> laidOut;
-    if (prepared.layout) {
-        laidOut = std::make_shared<LaidOutJson>(prepared.layout->rewrite(
-            next, footprint, {"serverGeneration", "updatedAt", "etag", "history"}));
-    } else if (m_cache) {
-        laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(next));
-    }
-    const std::string text = laidOut ? std::string() : JsonWriter::write(next);
-    const std::string &written = laidOut ? laidOut->text() : text;
-    const QByteArray bytes(written.data(), static_cast<qsizetype>(written.size()));
-
-    // The temp file is written and fsynced by another thread, which mostly waits for the disk,
-    // while this one checks `next` (only reading it from here on). The shape check sees the new
-    // generation, etag, updatedAt and history entry, which are well-formed by construction.
+    QByteArray bytes;
     std::optional<Result<GuardedFile::Staged>> staged;
+    const bool caching = m_cache != nullptr;
     {
         const Awaited<void> staging(QtConcurrent::run(stagingThread(), [&] {
+            if (prepared.layout) {
+                laidOut = std::make_shared<LaidOutJson>(prepared.layout->rewrite(
+                    next, footprint, {"serverGeneration", "updatedAt", "etag", "history"}));
+            } else if (caching) {
+                laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(next));
+            }
+            const std::string text = laidOut ? std::string() : JsonWriter::write(next);
+            const std::string &written = laidOut ? laidOut->text() : text;
+            bytes = QByteArray(written.data(), static_cast<qsizetype>(written.size()));
             staged.emplace(GuardedFile::stage(m_location.manifestPath, bytes));
         }));
         Result<void> acceptable

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void init();
     void readsAbsentAndPresentFiles();
     void readingAFolderIsAnError();
+    void holdsComparesEveryByte();
     void replacesTheBaseItWasGiven();
     void keepsTheFileMode();
     void refusesWhenTheDiskChangedBeforehand_data();
@@ -107,6 +108,49 @@ void tst_GuardedFile::readsAbsentAndPresentFiles()
 void tst_GuardedFile::readingAFolderIsAnError()
 {
     const Result<FileSnapshot> folder = GuardedFile::read(m_dir->path());
+    QVERIFY(!folder.isOk());
+    QCOMPARE(folder.error().code, ErrorCode::IoError);
+    QVERIFY2(folder.error().message.contains(m_dir->path()), qPrintable(folder.error().message));
+}
+
+// holds() answers what read() + comparing would, without the copy: for files larger than its
+// 64 KB block, a difference in the last byte, an equal size with other bytes, a shorter or
+// longer file, absence on either side, and a folder (an error naming it).
+void tst_GuardedFile::holdsComparesEveryByte()
+{
+    QByteArray big(200 * 1024 + 17, 'x');
+    for (qsizetype i = 0; i < big.size(); i += 997)
+        big[i] = char('a' + i % 26);
+    rewriteInPlace(m_path, big);
+    const FileSnapshot expected = GuardedFile::read(m_path).value();
+    const auto holds = [&](const FileSnapshot &snapshot) {
+        const Result<bool> answer = GuardedFile::holds(m_path, snapshot);
+        return answer.isOk() ? QString::fromLatin1(answer.value() ? "same" : "different")
+                             : QStringLiteral("error");
+    };
+    QCOMPARE(holds(expected), QStringLiteral("same"));
+
+    QByteArray lastByte = big;
+    lastByte[lastByte.size() - 1] = 'y';
+    rewriteInPlace(m_path, lastByte);
+    QCOMPARE(holds(expected), QStringLiteral("different"));
+    QByteArray acrossBlocks = big;
+    acrossBlocks[64 * 1024] = '!';
+    rewriteInPlace(m_path, acrossBlocks);
+    QCOMPARE(holds(expected), QStringLiteral("different"));
+    rewriteInPlace(m_path, big.left(big.size() - 1));
+    QCOMPARE(holds(expected), QStringLiteral("different"));
+    rewriteInPlace(m_path, big + 'z');
+    QCOMPARE(holds(expected), QStringLiteral("different"));
+    rewriteInPlace(m_path, big);
+    QCOMPARE(holds(expected), QStringLiteral("same"));
+
+    QCOMPARE(holds(FileSnapshot{}), QStringLiteral("different")); // expected absent, present
+    QVERIFY(QFile::remove(m_path));
+    QCOMPARE(holds(expected), QStringLiteral("different"));
+    QCOMPARE(holds(FileSnapshot{}), QStringLiteral("same"));
+
+    const Result<bool> folder = GuardedFile::holds(m_dir->path(), expected);
     QVERIFY(!folder.isOk());
     QCOMPARE(folder.error().code, ErrorCode::IoError);
     QVERIFY2(folder.error().message.contains(m_dir->path()), qPrintable(folder.error().message));
