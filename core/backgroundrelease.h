@@ -9,18 +9,22 @@
 
 namespace runboard {
 
+// A pool of one thread, for work that must run in the order it was asked for. Never deleted:
+// such a pool is in use until the process ends.
+inline QThreadPool *newSingleThreadPool()
+{
+    auto *created = new QThreadPool;
+    created->setMaxThreadCount(1);
+    return created;
+}
+
 // One thread for the big allocations and frees of manifest documents: copies of a document for
 // the next commit, and the last references to old ones. Run on one thread, in the order they were
 // asked for, a copy never competes with a free for the allocator (side by side on two threads a
 // 1 MB copy took four times as long), and a copy asked for before a release is done first.
 inline QThreadPool *documentThread()
 {
-    static QThreadPool *const pool = [] {
-        auto *created = new QThreadPool; // never deleted: in use until the process ends
-        created->setMaxThreadCount(1);
-        created->setExpiryTimeout(-1);
-        return created;
-    }();
+    static QThreadPool *const pool = newSingleThreadPool();
     return pool;
 }
 

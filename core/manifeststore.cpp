@@ -100,22 +100,14 @@ Error conflictWithDisk(const ManifestStore &store, const QString &message)
 // take the processor from the next commit.
 QThreadPool *housekeepingPool()
 {
-    static QThreadPool *const pool = [] {
-        auto *created = new QThreadPool; // never deleted: in use until the process ends
-        created->setMaxThreadCount(1);
-        return created;
-    }();
+    static QThreadPool *const pool = newSingleThreadPool();
     return pool;
 }
 
 // A commit's temp file is written and fsynced here while the committing thread checks the patch.
 QThreadPool *stagingThread()
 {
-    static QThreadPool *const pool = [] {
-        auto *created = new QThreadPool; // never deleted: in use until the process ends
-        created->setMaxThreadCount(1);
-        return created;
-    }();
+    static QThreadPool *const pool = newSingleThreadPool();
     return pool;
 }
 
@@ -177,8 +169,8 @@ Result<BundleLocation> ManifestStore::locate(const QString &path)
     return location;
 }
 
-// The last version this store read or wrote. `prepared` delivers, from a pool thread, a private
-// copy of its document for the next commit to patch in place (the published document stays
+// The last version this store read or wrote. `prepared` delivers, from the document thread, a
+// private copy of its document for the next commit to patch in place (the published document stays
 // immutable) and, for a version read elsewhere, its layout if its bytes are exactly what
 // JsonWriter writes (ADE's are).
 struct ManifestStore::Cache
@@ -602,8 +594,8 @@ void ManifestStore::recordInIndex(const std::shared_ptr<const Json> &manifest,
             warnings << recorded.error().message;
         return;
     }
-    // A long-lived store records on a pool thread: index.json is derived (it heals itself from
-    // the run folders) and ordered by generation, so the commit need not wait for its second
+    // A long-lived store records on the housekeeping thread: index.json is derived (it heals itself
+    // from the run folders) and ordered by generation, so the commit need not wait for its second
     // lock and write. Failures are reported with the next commit.
     if (!m_index)
         m_index = std::make_shared<IndexQueue>();

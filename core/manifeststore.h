@@ -65,7 +65,8 @@ public:
 
     // Off by default: one-shot commands have nothing to reuse. When on, commit() keeps what it
     // wrote, and remember() takes a version read elsewhere (the service's watcher path). The
-    // working copy and the layout of a remembered version are prepared on a pool thread.
+    // working copy and the layout of a remembered version are prepared on the document thread
+    // (backgroundrelease.h).
     void setCaching(bool enabled);
     void remember(const Loaded &loaded);
 
