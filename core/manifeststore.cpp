@@ -22,7 +22,10 @@
 //   thread, in commit order; RunIndex never lets an entry go back to an older generation.
 // - Only what nobody can see yet runs side by side: the text is made and the temp file written
 //   and fsynced by a helper thread while this one checks the policy and the shape; the swap
-//   waits for both.
+//   waits for both. When the cached version is the one the request names, that draft is made
+//   and staged before the lock is taken, and kept only if the disk, read under the lock, still
+//   holds exactly the cached bytes: taking the lock and reading the disk overlap the disk's
+//   work, and every decision is still the fresh base's.
 // Thread: not thread-safe; the owning ManifestService serialises calls.
 
 #include "manifeststore.h"
@@ -33,6 +36,7 @@
 #include "jsonreader.h"
 #include "jsonwriter.h"
 #include "manifestvalidator.h"
+#include "patchfootprint.h"
 #include "runindex.h"
 
 #include <QCoreApplication>
@@ -110,20 +114,6 @@ QThreadPool *stagingThread()
     static QThreadPool *const pool = newSingleThreadPool();
     return pool;
 }
-
-// A task that reads the caller's locals: whatever way the caller leaves, it waits for the task.
-template<typename T>
-class Awaited
-{
-public:
-    explicit Awaited(QFuture<T> future) : m_future(std::move(future)) {}
-    ~Awaited() { m_future.waitForFinished(); }
-    Awaited(const Awaited &) = delete;
-    Awaited &operator=(const Awaited &) = delete;
-
-private:
-    QFuture<T> m_future;
-};
 
 void yieldToCommits()
 {
@@ -314,13 +304,113 @@ qint64 ManifestStore::readGenerationFile() const
     return ok ? value : -1;
 }
 
+// A patched version on its way to disk. Made on the committing thread; its text is made and its
+// temp file written and fsynced on the staging thread, which reads `next` and the footprint: the
+// draft waits for it whatever way it is left, and its temp file goes with it unless it was put in
+// place.
+struct ManifestStore::Draft
+{
+    Draft(Loaded from, JsonPatch ops)
+        : base(std::move(from)), patch(std::move(ops)), footprint(patch)
+    {}
+    ~Draft()
+    {
+        if (staging)
+            staging->waitForFinished();
+    }
+    Draft(const Draft &) = delete;
+    Draft &operator=(const Draft &) = delete;
+
+    // Whether the policy must see `next` before the bookkeeping members are set, because the
+    // patch wrote them (or the root) itself.
+    static bool policyFirst(const PatchFootprint &footprint)
+    {
+        const PatchFootprint::Node *touched = footprint.root();
+        return touched
+               && (touched->whole() || touched->child("serverGeneration")
+                   || touched->child("updatedAt") || touched->child("etag")
+                   || touched->child("history"));
+    }
+    bool policyFirst() const { return policyFirst(footprint); }
+
+    Loaded base;
+    JsonPatch patch;
+    PatchFootprint footprint;
+    Json next;
+    qint64 generation = 0;
+    std::shared_ptr<LaidOutJson> laidOut;
+    QByteArray bytes;
+    std::optional<Result<GuardedFile::Staged>> staged;
+    std::optional<QFuture<void>> staging;
+};
+
+ManifestStore::Prepared ManifestStore::takePrepared(const Loaded &base)
+{
+    Prepared prepared;
+    if (m_cache->prepared) {
+        prepared = m_cache->prepared->result();
+    } else {
+        prepared = prepareVersion(base.document, base.file.bytes, true, nullptr);
+        m_cache->prepared = QtFuture::makeReadyFuture(prepared);
+    }
+    if (m_cache->layout)
+        prepared.layout = m_cache->layout;
+    return prepared;
+}
+
 Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &request,
                                                        const GuardedFile::Hooks &hooks)
 {
+    Result<JsonPatch> patch = JsonPatch::fromJson(request.operations);
+
+    // Ahead of the lock. When the cached version carries the etag the request names (and the
+    // bytes it saw), the disk most likely still holds it, so its draft is made and its temp file
+    // written now, while this thread takes the lock and reads the disk. Nothing is decided on
+    // it: the draft goes on only if the disk, read under the lock, holds exactly the cached bytes
+    // and `.gen` leads to the same generation; then every answer below (etag, seen bytes, patch,
+    // policy, shape) is the one the fresh base gives. Otherwise the draft and its temp file are
+    // dropped and the commit starts again from the disk. A patch the policy must see before the
+    // bookkeeping members are set, or one that fails on the cached version, is left to that path.
+    std::unique_ptr<Draft> ahead;
+    if (m_cache && m_cache->known && patch.isOk() && !patch->isEmpty()
+        && jsonString(*m_cache->known->document, "etag") == request.ifMatchEtag
+        && (!request.seenBytes || *request.seenBytes == m_cache->known->file.bytes)
+        && !Draft::policyFirst(PatchFootprint(patch.value()))) {
+        const Loaded cached = *m_cache->known;
+        Result<std::unique_ptr<Draft>> made
+            = makeDraft(cached, takePrepared(cached), patch.value(), request);
+        if (made.isOk())
+            ahead = std::move(made).value(); // else the patch failed and was undone
+    }
+
+    // A dropped draft gives its base back to the cache (without a working copy): when the disk
+    // still holds it, the next commit need not parse it again.
+    const auto dropAhead = [&] {
+        if (ahead) {
+            remember(ahead->base);
+            ahead.reset();
+        }
+    };
+
     waitForHousekeeping();
     auto lock = std::make_unique<BundleLock>(m_location.manifestPath);
-    if (const Result<void> locked = lock->lock(m_lockTimeout); !locked.isOk())
+    if (const Result<void> locked = lock->lock(m_lockTimeout); !locked.isOk()) {
+        dropAhead();
         return locked.error();
+    }
+
+    if (ahead) {
+        const Result<bool> same = GuardedFile::holds(m_location.manifestPath, ahead->base.file);
+        if (same.isOk() && same.value()
+            && std::max(jsonInteger(*ahead->base.document, "serverGeneration"),
+                        readGenerationFile())
+                       + 1
+                   == ahead->generation)
+            return complete(std::move(ahead), std::move(lock), request, hooks);
+        dropAhead();
+        if (!same.isOk())
+            return same.error();
+    }
 
     // The fresh base, by content. When the disk holds exactly the cached version, its parsed
     // document, working copy and layout stand in for parsing, copying and serialising.
@@ -336,14 +426,7 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     Prepared prepared;
     if (diskHoldsCache) {
         base = *m_cache->known;
-        if (m_cache->prepared) {
-            prepared = m_cache->prepared->result();
-        } else {
-            prepared = prepareVersion(base->document, base->file.bytes, true, nullptr);
-            m_cache->prepared = QtFuture::makeReadyFuture(prepared);
-        }
-        if (m_cache->layout)
-            prepared.layout = m_cache->layout;
+        prepared = takePrepared(base.value());
     } else {
         Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
         if (!file.isOk())
@@ -373,55 +456,62 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
                                           "it was last shown; look at the new version first")
                                            .arg(m_location.manifestPath, currentEtag));
 
-    Result<JsonPatch> patch = JsonPatch::fromJson(request.operations);
     if (!patch.isOk())
         return patch.error();
-    Committed committed;
-    committed.base = base.value();
     if (patch->isEmpty()) {
+        Committed committed;
+        committed.base = base.value();
         committed.result = committed.base;
         return committed;
     }
+    Result<std::unique_ptr<Draft>> made
+        = makeDraft(base.value(), std::move(prepared), std::move(patch).value(), request);
+    if (!made.isOk())
+        return made.error();
+    return complete(std::move(made).value(), std::move(lock), request, hooks);
+}
 
-    // The working copy is patched in place (undone on failure); without one, a copy is.
-    Json next;
+// Patches the working copy of `base` in place (undone on failure; without one, a copy), sets the
+// bookkeeping members and starts the staging. Fails with the patch's error, or with the policy's
+// when the patch wrote the bookkeeping members itself.
+Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(Loaded base,
+                                                                       Prepared prepared,
+                                                                       JsonPatch patch,
+                                                                       const PatchRequest &request)
+{
+    auto draft = std::make_unique<Draft>(std::move(base), std::move(patch));
+    const Json &current = *draft->base.document;
+    Json &next = draft->next;
     if (prepared.working) {
-        if (const Result<void> applied = patch->applyInPlace(*prepared.working); !applied.isOk())
+        if (const Result<void> applied = draft->patch.applyInPlace(*prepared.working);
+            !applied.isOk())
             return applied.error(); // undone: the cache still stands for the base
         next = std::move(*prepared.working);
         // From here on the cache has no working copy of the base; a failure re-prepares one.
         m_cache->prepared.reset();
         m_cache->known.reset();
     } else {
-        Result<Json> applied = patch->apply(current);
+        Result<Json> applied = draft->patch.apply(current);
         if (!applied.isOk())
             return applied.error();
         next = std::move(applied).value();
     }
-    // The policy and the shape check run beside the writing and fsync of the temp file, which
-    // mostly wait for the disk; nothing takes the manifest's name before their answer is in, and
-    // a refusal removes the temp file. The policy must see `next` as the patch left it: when the
-    // patch wrote the bookkeeping members set below, it is asked first, here.
-    const PatchFootprint footprint(patch.value());
-    const PatchFootprint::Node *touched = footprint.root();
-    const bool policyFirst
-        = touched
-          && (touched->whole() || touched->child("serverGeneration") || touched->child("updatedAt")
-              || touched->child("etag") || touched->child("history"));
-    if (policyFirst) {
+    // The policy must see `next` as the patch left it: when the patch wrote the bookkeeping
+    // members set below, it is asked here; otherwise beside the staging, in complete().
+    if (draft->policyFirst()) {
         if (const Result<void> allowed
-            = PatchPolicy::check(current, patch.value(), next, request.actor);
+            = PatchPolicy::check(current, draft->patch, next, request.actor);
             !allowed.isOk()) {
-            remember(committed.base);
+            remember(draft->base);
             return allowed.error();
         }
     }
 
-    const qint64 generation
+    draft->generation
         = std::max(jsonInteger(current, "serverGeneration"), readGenerationFile()) + 1;
-    const QString etag = makeEtag(generation);
+    const QString etag = makeEtag(draft->generation);
     const QString at = isoTimestamp(m_clock());
-    next["serverGeneration"] = generation;
+    next["serverGeneration"] = draft->generation;
     next["updatedAt"] = at.toStdString();
     next["etag"] = etag.toStdString();
     Json &history = next["history"];
@@ -438,44 +528,58 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
                       history.begin()
                           + static_cast<std::ptrdiff_t>(history.size() - kHistoryLimit));
 
-    // Another thread makes the text and writes and fsyncs the temp file (mostly waiting for the
-    // disk) while this one checks `next`; both only read it from here on. The text: the cached
-    // layout's unchanged parts copied, the rest written; both give exactly JsonWriter::write(next).
-    // The shape check sees the new generation, etag, updatedAt and history entry, which are
-    // well-formed by construction.
-    std::shared_ptr<LaidOutJson> laidOut;
-    QByteArray bytes;
-    std::optional<Result<GuardedFile::Staged>> staged;
-    const bool caching = m_cache != nullptr;
-    {
-        const Awaited<void> staging(QtConcurrent::run(stagingThread(), [&] {
-            if (prepared.layout) {
-                laidOut = std::make_shared<LaidOutJson>(prepared.layout->rewrite(
-                    next, footprint, {"serverGeneration", "updatedAt", "etag", "history"}));
+    // The text: the cached layout's unchanged parts copied, the rest written; both give exactly
+    // JsonWriter::write(next). From here on `next` is only read, by both threads.
+    Draft *const staging = draft.get();
+    draft->staging = QtConcurrent::run(
+        stagingThread(), [staging, layout = std::move(prepared.layout),
+                          caching = m_cache != nullptr, path = m_location.manifestPath] {
+            if (layout) {
+                staging->laidOut = std::make_shared<LaidOutJson>(
+                    layout->rewrite(staging->next, staging->footprint,
+                                    {"serverGeneration", "updatedAt", "etag", "history"}));
             } else if (caching) {
-                laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(next));
+                staging->laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(staging->next));
             }
-            const std::string text = laidOut ? std::string() : JsonWriter::write(next);
-            const std::string &written = laidOut ? laidOut->text() : text;
-            bytes = QByteArray(written.data(), static_cast<qsizetype>(written.size()));
-            staged.emplace(GuardedFile::stage(m_location.manifestPath, bytes));
-        }));
-        Result<void> acceptable
-            = policyFirst ? Result<void>()
-                          : PatchPolicy::check(current, patch.value(), next, request.actor);
-        if (acceptable.isOk())
-            acceptable = ManifestValidator::validateShape(next);
-        if (!acceptable.isOk()) {
-            remember(committed.base);
-            return acceptable.error(); // the temp file goes with `staged`, once it is written
-        }
+            const std::string text
+                = staging->laidOut ? std::string() : JsonWriter::write(staging->next);
+            const std::string &written = staging->laidOut ? staging->laidOut->text() : text;
+            staging->bytes = QByteArray(written.data(), static_cast<qsizetype>(written.size()));
+            staging->staged.emplace(GuardedFile::stage(path, staging->bytes));
+        });
+    return draft;
+}
+
+// The rest of the protocol for a draft on the fresh base, under the lock: the policy and the
+// shape check run beside the staging (which mostly waits for the disk); nothing takes the
+// manifest's name before their answer is in, and a refusal removes the temp file. The shape check
+// sees the new generation, etag, updatedAt and history entry, which are well-formed by
+// construction.
+Result<ManifestStore::Committed> ManifestStore::complete(std::unique_ptr<Draft> draft,
+                                                         std::unique_ptr<BundleLock> lock,
+                                                         const PatchRequest &request,
+                                                         const GuardedFile::Hooks &hooks)
+{
+    Result<void> acceptable
+        = draft->policyFirst()
+              ? Result<void>()
+              : PatchPolicy::check(*draft->base.document, draft->patch, draft->next, request.actor);
+    if (acceptable.isOk())
+        acceptable = ManifestValidator::validateShape(draft->next);
+    draft->staging->waitForFinished();
+    if (!acceptable.isOk()) {
+        remember(draft->base);
+        return acceptable.error(); // the temp file goes with the draft
     }
-    if (!staged->isOk())
-        return staged->error();
+    if (!draft->staged->isOk())
+        return draft->staged->error();
+
+    Committed committed;
+    committed.base = draft->base;
     QString displaced;
     Result<GuardedFile::ReplaceOutcome> replaced = GuardedFile::replace(
-        m_location.manifestPath, committed.base.file, std::move(*staged).value(), bytes, hooks,
-        GuardedFile::Durability::Synced, m_cache ? &displaced : nullptr);
+        m_location.manifestPath, committed.base.file, std::move(*draft->staged).value(),
+        draft->bytes, hooks, GuardedFile::Durability::Synced, m_cache ? &displaced : nullptr);
     if (!replaced.isOk()) {
         if (replaced.error().code == ErrorCode::EtagConflict)
             return conflictWithDisk(*this, replaced.error().message);
@@ -490,7 +594,7 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     // .gen and index.json are derived (from the manifest and the run folders) and heal
     // themselves, so they are written atomically but without paying for fsync again.
     const QString genPath = m_location.filePath(QStringLiteral(".gen"));
-    const QByteArray genBytes = QByteArray::number(generation) + '\n';
+    const QByteArray genBytes = QByteArray::number(draft->generation) + '\n';
     if (!m_cache) {
         const Result<void> gen
             = GuardedFile::write(genPath, genBytes, GuardedFile::Durability::Relaxed);
@@ -499,10 +603,10 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     }
 
     committed.result.file.exists = true;
-    committed.result.file.bytes = std::move(bytes);
+    committed.result.file.bytes = std::move(draft->bytes);
     committed.result.file.identity = GuardedFile::identity(m_location.manifestPath);
-    committed.result.document = std::make_shared<const Json>(std::move(next));
-    cacheVersion(committed.result, m_cache ? std::move(laidOut) : nullptr);
+    committed.result.document = std::make_shared<const Json>(std::move(draft->next));
+    cacheVersion(committed.result, m_cache ? std::move(draft->laidOut) : nullptr);
     if (m_cache) {
         // The commit is durable and verified: `.gen` (still after the manifest and under the
         // lock, as the protocol has it), removing the displaced file and releasing the lock are

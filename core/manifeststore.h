@@ -6,6 +6,7 @@
 #include "error.h"
 #include "guardedfile.h"
 #include "json.h"
+#include "jsonpatch.h"
 #include "laidoutjson.h"
 #include "patchpolicy.h"
 
@@ -130,6 +131,12 @@ public:
 private:
     struct Cache;
     struct IndexQueue;
+    struct Draft;
+    Prepared takePrepared(const Loaded &base);
+    Result<std::unique_ptr<Draft>> makeDraft(Loaded base, Prepared prepared, JsonPatch patch,
+                                             const PatchRequest &request);
+    Result<Committed> complete(std::unique_ptr<Draft> draft, std::unique_ptr<BundleLock> lock,
+                               const PatchRequest &request, const GuardedFile::Hooks &hooks);
     qint64 readGenerationFile() const;
     QString orchestrationDir() const;
     void recordInIndex(const std::shared_ptr<const Json> &manifest, QStringList &warnings);

@@ -15,6 +15,7 @@
 #include <QMap>
 #include <QRegularExpression>
 #include <QTest>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace runboard;
 using namespace runboard::test;
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void anEmptyPatchWritesNothing();
     void aLongLivedStoreKeepsTheIndexCurrent();
     void theCacheNeverStandsInForTheDisk();
+    void aDraftMadeBeforeTheLockIsDroppedWhenTheDiskMoved();
     void heartbeatsNeverTouchTheManifest();
     void heartbeatForAnUnknownAgent();
     void removesOnlyTempFilesOfDeadWriters();
@@ -483,6 +485,108 @@ void tst_ManifestStore::theCacheNeverStandsInForTheDisk()
     const Json last = bundle.readManifest();
     QCOMPARE(last.at("tasks")[0].at("title").get<std::string>(), std::string("theirs"));
     QCOMPARE(last.at("tasks")[5].at("title").get<std::string>(), std::string("b"));
+}
+
+// With caching on, a commit on the cached version starts its text and temp file before it has
+// the lock. Whatever the disk did meanwhile, the commit must decide on what the disk holds under
+// the lock: the early draft is dropped (with its temp file) when the disk or `.gen` moved.
+void tst_ManifestStore::aDraftMadeBeforeTheLockIsDroppedWhenTheDiskMoved()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId(), 3));
+    bundle.writeFile(QStringLiteral(".gen"), "3\n");
+    ManifestStore store = storeFor(bundle);
+    store.setCaching(true);
+    store.remember(store.load().value());
+    const QString etag = etagOf(bundle.readManifest());
+
+    // A hand edit that keeps etag and generation: the patch lands on the edited version, and a
+    // test op that only the edited version passes succeeds.
+    Json edited = bundle.readManifest();
+    edited["goalSummary"] = "edited by hand";
+    bundle.writeManifest(edited);
+    auto committed = store.commit(
+        request(etag, R"([{"op":"test","path":"/goalSummary","value":"edited by hand"},
+                 {"op":"replace","path":"/title","value":"mine"}])"));
+    RUNBOARD_VERIFY_OK(committed);
+    Json now = bundle.readManifest();
+    QCOMPARE(now.at("goalSummary").get<std::string>(), std::string("edited by hand"));
+    QCOMPARE(now.at("title").get<std::string>(), std::string("mine"));
+    QCOMPARE(now.at("serverGeneration").get<int>(), 4);
+    store.waitForChores(); // the displaced version goes after the answer
+    QCOMPARE(bundle.tempFiles(), QStringList());
+
+    // Another writer advanced the file: etag_conflict, their bytes untouched, no temp file.
+    Json theirs = now;
+    theirs["serverGeneration"] = 5;
+    theirs["etag"] = "g5-external";
+    theirs["title"] = "theirs";
+    const QByteArray theirBytes = bundle.writeManifest(theirs);
+    committed = store.commit(
+        request(etagOf(now), R"([{"op":"replace","path":"/title","value":"mine again"}])"));
+    QVERIFY(!committed.isOk());
+    QCOMPARE(committed.error().code, ErrorCode::EtagConflict);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), theirBytes);
+    QCOMPARE(bundle.tempFiles(), QStringList());
+
+    // The lock cannot be had: nothing is left behind either.
+    store.remember(store.load().value());
+    store.setLockTimeout(std::chrono::milliseconds(50));
+    {
+        BundleLock other(bundle.manifestPath());
+        RUNBOARD_VERIFY_OK(other.lock());
+        committed = store.commit(request(QStringLiteral("g5-external"),
+                                         R"([{"op":"replace","path":"/title","value":"x"}])"));
+        QVERIFY(!committed.isOk());
+        QCOMPARE(committed.error().code, ErrorCode::IoError);
+        QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), theirBytes);
+        QCOMPARE(bundle.tempFiles(), QStringList());
+    }
+
+    // While the commit waits for another Runboard's lock (its draft staged), that Runboard
+    // commits; first one that keeps the manifest and raises .gen (after a git checkout), then
+    // one that rewrites the manifest keeping its etag. Each time the draft must be dropped.
+    store.setLockTimeout(std::chrono::milliseconds(5000));
+    const auto commitWhileLocked = [&](const std::function<void()> &otherWriter) {
+        BundleLock other(bundle.manifestPath());
+        RUNBOARD_VERIFY_OK(other.lock());
+        QFuture<Result<ManifestStore::Committed>> pending = QtConcurrent::run([&] {
+            return store.commit(request(QStringLiteral("g5-external"),
+                                        R"([{"op":"replace","path":"/title","value":"ours"}])"));
+        });
+        // The draft's temp file shows that the commit got as far as waiting for the lock.
+        const auto staged = [&] {
+            return bundle.tempFiles().size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(staged(), qsizetype(1), 5000);
+        otherWriter();
+        other.unlock();
+        committed = pending.result();
+    };
+    commitWhileLocked([&] { bundle.writeFile(QStringLiteral(".gen"), "40\n"); });
+    RUNBOARD_VERIFY_OK(committed);
+    now = bundle.readManifest();
+    QCOMPARE(now.at("serverGeneration").get<int>(), 41);
+    QVERIFY(etagOf(now).startsWith(QStringLiteral("g41-")));
+    QCOMPARE(now.at("title").get<std::string>(), std::string("ours"));
+    store.waitForChores();
+    QCOMPARE(bundle.tempFiles(), QStringList());
+
+    theirs = now;
+    theirs["etag"] = "g5-external"; // an editor put the old etag back, with its own title
+    theirs["title"] = "edited while you waited";
+    theirs["goalSummary"] = "theirs";
+    bundle.writeManifest(theirs);
+    store.remember(store.load().value());
+    Json meanwhile = theirs;
+    meanwhile["goalSummary"] = "changed again, etag kept";
+    commitWhileLocked([&] { bundle.writeManifest(meanwhile); });
+    RUNBOARD_VERIFY_OK(committed);
+    now = bundle.readManifest();
+    QCOMPARE(now.at("goalSummary").get<std::string>(), std::string("changed again, etag kept"));
+    QCOMPARE(now.at("title").get<std::string>(), std::string("ours"));
+    store.waitForChores();
+    QCOMPARE(bundle.tempFiles(), QStringList());
 }
 
 void tst_ManifestStore::anEmptyPatchWritesNothing()
