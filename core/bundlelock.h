@@ -11,9 +11,11 @@
 namespace runboard {
 
 // The cross-process lock that serialises Runboard writers of one manifest: a lock file
-// "<manifest>.lock" beside it (QLockFile: pid, host and application inside; a lock whose owner
-// died on this host, or that is older than the stale time, is taken over). Writers that do not
-// know the lock (ADE, git, editors) are handled by GuardedFile's content checks instead.
+// "<manifest>.lock" beside it (QLockFile's: pid, application, host and ids inside; a lock whose
+// owner died on this host, or that is older than the stale time, is taken over). Writers that do
+// not know the lock (ADE, git, editors) are handled by GuardedFile's content checks instead.
+// On Unix a free lock is taken without QLockFile, in its format and with its flock(), but
+// without the fdatasync() it does on every lock file it creates (see bundlelock.cpp).
 // Not thread-safe: one owner at a time; the run's QMutex serialises threads.
 class BundleLock
 {
@@ -31,14 +33,20 @@ public:
     // within `timeout`.
     Result<void> lock(std::chrono::milliseconds timeout = kDefaultTimeout);
     void unlock();
-    bool isLocked() const { return m_lock.isLocked(); }
+    bool isLocked() const { return m_heldFd >= 0 || m_lock.isLocked(); }
     QString lockFilePath() const { return m_path; }
+
+    // What QLockFile writes into a lock file in this process (empty when that could not be
+    // found out): the form in which this lock writes its own.
+    static const QByteArray &lockFileContents();
 
 private:
     bool takeOverEmptyLock();
+    bool tryCreate();
 
     QString m_path;
     QLockFile m_lock;
+    int m_heldFd = -1; // the lock file, when tryCreate() took it
 };
 
 } // namespace runboard

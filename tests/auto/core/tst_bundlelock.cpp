@@ -24,6 +24,8 @@ private Q_SLOTS:
     void aSecondHolderIsRefusedWithTheHolderNamed();
     void aLockOfADeadProcessIsTakenOver();
     void releasedOnDestruction();
+    void itsLockFileIsTheOneQLockFileWrites();
+    void qLockFileUsersAndThisLockExcludeEachOther();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -97,6 +99,62 @@ void tst_BundleLock::releasedOnDestruction()
     QVERIFY(!QFile::exists(m_manifest + QStringLiteral(".lock")));
     BundleLock again(m_manifest);
     RUNBOARD_VERIFY_OK(again.lock(50ms));
+}
+
+// A free lock is taken without QLockFile (to skip its fdatasync): what it leaves on disk must be
+// exactly what QLockFile would have written, or other processes would misjudge it.
+void tst_BundleLock::itsLockFileIsTheOneQLockFileWrites()
+{
+    const QString referencePath = m_dir->filePath(QStringLiteral("reference.lock"));
+    QLockFile reference(referencePath);
+    QVERIFY(reference.tryLock(0));
+    QFile referenceFile(referencePath);
+    QVERIFY(referenceFile.open(QIODevice::ReadOnly));
+    const QByteArray written = referenceFile.readAll();
+    reference.unlock();
+
+    QCOMPARE(BundleLock::lockFileContents(), written);
+    BundleLock lock(m_manifest);
+    RUNBOARD_VERIFY_OK(lock.lock());
+    QFile lockFile(lock.lockFilePath());
+    QVERIFY(lockFile.open(QIODevice::ReadOnly));
+    QCOMPARE(lockFile.readAll(), written);
+}
+
+void tst_BundleLock::qLockFileUsersAndThisLockExcludeEachOther()
+{
+    {
+        BundleLock lock(m_manifest);
+        RUNBOARD_VERIFY_OK(lock.lock());
+        QLockFile other(lock.lockFilePath());
+        other.setStaleLockTime(int(BundleLock::kStaleAfter.count()));
+        QVERIFY(!other.tryLock(0));
+        QCOMPARE(other.error(), QLockFile::LockFailedError);
+        qint64 pid = 0;
+        QString host;
+        QString application;
+        QVERIFY(other.getLockInfo(&pid, &host, &application));
+        QCOMPARE(pid, QCoreApplication::applicationPid());
+        QCOMPARE(host, QSysInfo::machineHostName());
+        // Forcing it away needs the flock() its holder keeps.
+        QVERIFY(!other.removeStaleLockFile());
+        QVERIFY(QFile::exists(lock.lockFilePath()));
+
+        lock.unlock();
+        QVERIFY(!QFile::exists(lock.lockFilePath()));
+        QVERIFY(other.tryLock(0));
+        other.unlock();
+    }
+
+    QLockFile holder(m_manifest + QStringLiteral(".lock"));
+    QVERIFY(holder.tryLock(0));
+    BundleLock lock(m_manifest);
+    const Result<void> refused = lock.lock(50ms);
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().details.at("holderPid").get<qint64>(),
+             QCoreApplication::applicationPid());
+    holder.unlock();
+    RUNBOARD_VERIFY_OK(lock.lock(50ms));
 }
 
 QTEST_GUILESS_MAIN(tst_BundleLock)
