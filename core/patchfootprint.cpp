@@ -10,19 +10,36 @@ namespace {
 
 using OpKind = JsonPatch::Operation::Kind;
 
+constexpr std::string_view kKeyFields[] = {"id", "sessionId"};
+
+bool isKeyField(std::string_view name)
+{
+    return std::find(std::begin(kKeyFields), std::end(kKeyFields), name) != std::end(kKeyFields);
+}
+
+// The predicate token that finds an element whose `field` is `key`; empty when none can.
+std::string keyTokenFor(std::string_view field, const Json &key)
+{
+    if (!key.is_string())
+        return std::string();
+    const std::string &text = key.get_ref<const std::string &>();
+    if (text.empty() || text.find('}') != std::string::npos)
+        return std::string();
+    return JsonPointer::predicateToken(field, text);
+}
+
 // The keys an object placed into an array element will be found under.
 std::vector<std::string> keyTokensOf(const Json &value)
 {
     std::vector<std::string> tokens;
     if (!value.is_object())
         return tokens;
-    for (const std::string_view field : {std::string_view("id"), std::string_view("sessionId")}) {
+    for (const std::string_view field : kKeyFields) {
         const auto found = value.find(field);
-        if (found == value.end() || !found->is_string())
+        if (found == value.end())
             continue;
-        const std::string &key = found->get_ref<const std::string &>();
-        if (!key.empty() && key.find('}') == std::string::npos)
-            tokens.push_back(JsonPointer::predicateToken(field, key));
+        if (std::string token = keyTokenFor(field, *found); !token.empty())
+            tokens.push_back(std::move(token));
     }
     return tokens;
 }
@@ -55,6 +72,13 @@ bool PatchFootprint::Node::keyedElements(std::string_view field,
     }
     *values = std::move(found);
     return true;
+}
+
+bool PatchFootprint::Node::keepsChildren() const
+{
+    return !m_whole && std::none_of(m_children.begin(), m_children.end(), [](const auto &entry) {
+        return entry.second->m_whole;
+    });
 }
 
 PatchFootprint::Node *PatchFootprint::Node::ensureChild(std::string token)
@@ -96,6 +120,7 @@ void PatchFootprint::add(const std::vector<std::string> &tokens, const Json *pla
 {
     m_written = true;
     Node *node = &m_root;
+    Node *above = nullptr; // the node above `node`
     for (std::size_t i = 0; i < tokens.size() && !node->m_whole; ++i) {
         const bool last = i + 1 == tokens.size();
         if (last) {
@@ -106,7 +131,16 @@ void PatchFootprint::add(const std::vector<std::string> &tokens, const Json *pla
                 for (std::string &key : keyTokensOf(*placedValue))
                     node->ensureChild(std::move(key))->m_whole = true;
             }
+            // Writing an element's key renames the element: from now on it is found under the
+            // new key, or under none that is known.
+            if (above != nullptr && isKeyField(tokens[i])) {
+                const std::string renamed = !unknownValue && placedValue != nullptr
+                                                ? keyTokenFor(tokens[i], *placedValue)
+                                                : std::string();
+                above->ensureChild(renamed.empty() ? std::string("-") : renamed)->m_whole = true;
+            }
         }
+        above = node;
         node = node->ensureChild(tokens[i]);
     }
     node->m_whole = true;

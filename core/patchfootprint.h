@@ -18,12 +18,14 @@ namespace runboard {
 // the operations alone, before or after applying them.
 //
 // The footprint is a tree of JSON Pointer tokens. A node is `whole` when some op wrote it (or
-// something above it) as a whole. Array elements are named as the ops name them, with one
-// addition: an op that puts an object into an array element (add, replace) also names that
+// something above it) as a whole. Array elements are named as the ops name them, with two
+// additions: an op that puts an object into an array element (add, replace) also names that
 // object's own keys, `{id:…}` and `{sessionId:…}`, because an `add` to a predicate that matches
-// nothing appends the value under whatever key it carries. A `move` or `copy` into an array
-// element names it `-` (which element it becomes is not known), and so do ops that address
-// elements by index or by a field other than the array's key: see keyedElements().
+// nothing appends the value under whatever key it carries. An op that writes an element's key
+// (`…/{id:T-1}/id`) renames the element, so it also names it under the new key (`-` when that is
+// not known). A `move` or `copy` into an array element names it `-` (which element it becomes is
+// not known), and so do ops that address elements by index or by a field other than the array's
+// key: see keyedElements().
 //
 // Thread-safety: a value type; const access from several threads is safe.
 class PatchFootprint
@@ -43,6 +45,10 @@ public:
         // that field. False (and `values` untouched) when some token addresses elements another
         // way (an index, `-`, another field), or the node is whole: then any element may differ.
         bool keyedElements(std::string_view field, std::vector<std::string_view> *values) const;
+
+        // True when no op wrote this node or any child of it as a whole, only inside them: under
+        // an array, no element was added, removed, replaced or moved, so each is where it was.
+        bool keepsChildren() const;
 
     private:
         friend class PatchFootprint;

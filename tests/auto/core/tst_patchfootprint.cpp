@@ -110,7 +110,16 @@ public:
     Json op(const Json &doc)
     {
         const std::string task = "/tasks/" + taskToken(doc);
-        switch (below(19)) {
+        switch (below(20)) {
+        case 19: // a key renamed inside its element, perhaps to one another element has
+            if (chance(2))
+                return Json{
+                    {"op", "replace"},
+                    {"path", "/agents/{sessionId:S-w" + std::to_string(below(3)) + "}/sessionId"},
+                    {"value", "S-w" + std::to_string(below(5))}};
+            return Json{{"op", "replace"},
+                        {"path", task + "/id"},
+                        {"value", "T-" + std::to_string(below(20))}};
         case 17: // a whole agent row, perhaps re-keyed: only the effect shows that
             return Json{{"op", "replace"},
                         {"path", "/agents/{sessionId:S-w" + std::to_string(below(3)) + "}"},
