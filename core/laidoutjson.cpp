@@ -139,24 +139,44 @@ void LaidOutJson::rewriteArray(const LaidOutJson &old, const Member &from, const
         writeMemberValue(array, member);
         return;
     }
+    // When the patch only wrote inside elements, every element is where it was, and one whose
+    // unique key no op named was never matched by an op (an op that renamed it would have named
+    // its key first): the old layout says which are unchanged without looking at them (at 1 MB,
+    // looking up each task's key in the tree cost more than copying all the text). Whether keys
+    // are unique stays as it was unless a written element's key changed.
+    const bool inPlace = array.size() == from.elements.size() && scope.keepsChildren();
+    bool keysMoved = !inPlace;
     member->value.begin = m_text.size();
     member->isArray = true;
     member->elements.reserve(array.size());
     m_text.push_back('[');
     for (std::size_t i = 0; i < array.size(); ++i) {
         const Json &element = array[i];
-        const std::string *key = keyIn(element, kKeyFields[std::size_t(field)]);
-        const bool same = key != nullptr && i < from.elements.size() && from.elements[i].uniqueKey
-                          && from.elements[i].keyField == field && from.elements[i].key == *key
-                          && std::find(written.begin(), written.end(), *key) == written.end();
-        if (same)
-            appendCopiedElement(old, from.elements[i], i, member);
+        const Element *was = i < from.elements.size() ? &from.elements[i] : nullptr;
+        const std::string *key = nullptr;
+        if (!inPlace) {
+            key = keyIn(element, kKeyFields[std::size_t(field)]);
+            if (key != nullptr && was != nullptr && was->key != *key)
+                was = nullptr;
+        }
+        const bool same = was != nullptr && (inPlace || key != nullptr) && was->uniqueKey
+                          && was->keyField == field
+                          && std::find(written.begin(), written.end(), was->key) == written.end();
+        if (same) {
+            appendCopiedElement(old, *was, i, member);
+            continue;
+        }
+        appendElement(element, i, member);
+        const Element &now = member->elements.back();
+        if (was != nullptr && now.keyField == was->keyField && now.key == was->key)
+            member->elements.back().uniqueKey = was->uniqueKey;
         else
-            appendElement(element, i, member);
+            keysMoved = true;
     }
     m_text.append("\n  ]");
     member->value.end = m_text.size();
-    markUniqueKeys(member);
+    if (keysMoved)
+        markUniqueKeys(member);
 }
 
 void LaidOutJson::markUniqueKeys(Member *member)
