@@ -48,6 +48,7 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <vector>
@@ -174,6 +175,16 @@ struct ManifestStore::Cache
     std::optional<Loaded> known;
     std::shared_ptr<const LaidOutJson> layout; // of known's bytes, when the store wrote them
     std::optional<QFuture<Prepared>> prepared; // none: nothing prepared for known yet
+    // Set when the preparation's copy is no longer wanted (a recycled document stands in).
+    std::shared_ptr<std::atomic<bool>> copyUnwanted;
+
+    // The version known was committed on, and the patch that led from it to known: once nobody
+    // else holds that document, replaying the patch on it makes the next working copy without
+    // copying (or freeing) a whole document. Only documents this store made itself.
+    std::shared_ptr<const Json> recyclable;
+    std::shared_ptr<const JsonPatch> recyclePatch;
+    const Json *ownDocument = nullptr; // known's document, when this store made it
+    bool recycling = false;            // the last commit recycled: no copy is made in advance
 };
 
 ManifestStore::ManifestStore(BundleLocation location, Clock clock)
@@ -206,6 +217,9 @@ void ManifestStore::remember(const Loaded &loaded)
     m_cache->prepared.reset();
     m_cache->known = loaded;
     m_cache->layout.reset();
+    m_cache->ownDocument = nullptr;
+    releaseInBackground(std::move(m_cache->recyclable));
+    m_cache->recyclePatch.reset();
 }
 
 namespace {
@@ -215,10 +229,13 @@ namespace {
 // happens on the thread that runs this rather than the committing one.
 ManifestStore::Prepared prepareVersion(const std::shared_ptr<const Json> &document,
                                        const QByteArray &bytes, bool findLayout,
-                                       std::shared_ptr<const Json> previous)
+                                       std::shared_ptr<const Json> previous,
+                                       const std::shared_ptr<std::atomic<bool>> &copyUnwanted)
 {
     previous.reset();
     ManifestStore::Prepared prepared;
+    if (copyUnwanted && copyUnwanted->load())
+        return prepared;
     prepared.working = std::make_shared<Json>(*document);
     if (findLayout) {
         auto laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(*document));
@@ -231,7 +248,9 @@ ManifestStore::Prepared prepareVersion(const std::shared_ptr<const Json> &docume
 
 } // namespace
 
-void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout)
+void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout,
+                                 std::shared_ptr<const Json> base,
+                                 std::shared_ptr<const JsonPatch> patch)
 {
     if (!m_cache)
         return;
@@ -239,12 +258,30 @@ void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJs
         m_cache->prepared->waitForFinished();
     std::shared_ptr<const Json> previous
         = m_cache->known ? std::move(m_cache->known->document) : nullptr;
+    releaseInBackground(std::move(m_cache->recyclable));
+    m_cache->recyclePatch.reset();
+    if (base && patch && base.get() == m_cache->ownDocument) {
+        m_cache->recyclable = std::move(base);
+        m_cache->recyclePatch = std::move(patch);
+    }
+    m_cache->ownDocument = version.document.get();
     m_cache->layout = std::move(layout);
     m_cache->known = version;
-    // The store wrote these bytes itself, so their layout is known; only the copy is needed.
-    m_cache->prepared = QtConcurrent::run(
-        documentThread(), prepareVersion, std::move(version.document),
-        std::move(version.file.bytes), m_cache->layout == nullptr, std::move(previous));
+    // While commits recycle their bases (the usual case: the window lets go of a version once it
+    // shows the next), no copy is made in advance; when one cannot, it copies, and copies are
+    // made in advance again until a commit recycles. The store wrote these bytes itself, so
+    // their layout is known; only the copy is needed.
+    if (m_cache->recycling && m_cache->recyclable) {
+        m_cache->prepared.reset();
+        m_cache->copyUnwanted.reset();
+        releaseInBackground(std::move(previous));
+        return;
+    }
+    m_cache->copyUnwanted = std::make_shared<std::atomic<bool>>(false);
+    m_cache->prepared
+        = QtConcurrent::run(documentThread(), prepareVersion, std::move(version.document),
+                            std::move(version.file.bytes), m_cache->layout == nullptr,
+                            std::move(previous), m_cache->copyUnwanted);
 }
 
 Result<ManifestStore::Loaded> ManifestStore::load() const
@@ -277,7 +314,7 @@ Result<ManifestStore::Loaded> ManifestStore::parse(FileSnapshot file) const
                      Json{{"path", path.toStdString()}, {"runId", runId.toStdString()}}};
     Loaded loaded;
     loaded.file = std::move(file);
-    loaded.document = std::make_shared<const Json>(std::move(parsed).value());
+    loaded.document = std::make_shared<Json>(std::move(parsed).value());
     return loaded;
 }
 
@@ -347,10 +384,37 @@ struct ManifestStore::Draft
 ManifestStore::Prepared ManifestStore::takePrepared(const Loaded &base)
 {
     Prepared prepared;
-    if (m_cache->prepared) {
-        prepared = m_cache->prepared->result();
-    } else {
-        prepared = prepareVersion(base.document, base.file.bytes, true, nullptr);
+    if (m_cache->recyclable && m_cache->recyclable.use_count() == 1) {
+        // Nobody else holds the version `base` was committed on (the reference count's last
+        // decrement was a release; this fence pairs with it before the document is written).
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (m_cache->copyUnwanted)
+            m_cache->copyUnwanted->store(true);
+        // Made by this store as a mutable object (ownDocument), so writing it is allowed.
+        auto recycled = std::const_pointer_cast<Json>(std::exchange(m_cache->recyclable, nullptr));
+        const std::shared_ptr<const JsonPatch> patch = std::move(m_cache->recyclePatch);
+        if (patch->applyInPlace(*recycled).isOk()) {
+            // What the commit set after the patch, in the order it set it.
+            for (const char *member : {"serverGeneration", "updatedAt", "etag", "history"})
+                (*recycled)[member] = base.document->at(member);
+            Q_ASSERT(*recycled == *base.document);
+            prepared.working = std::move(recycled);
+            m_cache->recycling = true;
+            if (m_cache->prepared) {
+                // The copy, if it was made, is freed where it was made.
+                releaseInBackground(std::move(*m_cache->prepared));
+            }
+            m_cache->prepared = QtFuture::makeReadyFuture(prepared);
+        } else {
+            releaseInBackground(std::shared_ptr<const Json>(std::move(recycled)));
+        }
+    }
+    if (!prepared.working && m_cache->prepared)
+        prepared = m_cache->prepared->result(); // empty when its copy was called off
+    if (!prepared.working) {
+        m_cache->recycling = false;
+        prepared = prepareVersion(base.document, base.file.bytes, m_cache->layout == nullptr,
+                                  nullptr, nullptr);
         m_cache->prepared = QtFuture::makeReadyFuture(prepared);
     }
     if (m_cache->layout)
@@ -605,8 +669,12 @@ Result<ManifestStore::Committed> ManifestStore::complete(std::unique_ptr<Draft> 
     committed.result.file.exists = true;
     committed.result.file.bytes = std::move(draft->bytes);
     committed.result.file.identity = GuardedFile::identity(m_location.manifestPath);
-    committed.result.document = std::make_shared<const Json>(std::move(draft->next));
-    cacheVersion(committed.result, m_cache ? std::move(draft->laidOut) : nullptr);
+    // Made as a mutable object (shared as const), so that takePrepared() may recycle it.
+    committed.result.document = std::make_shared<Json>(std::move(draft->next));
+    if (m_cache) {
+        cacheVersion(committed.result, std::move(draft->laidOut), draft->base.document,
+                     std::make_shared<const JsonPatch>(std::move(draft->patch)));
+    }
     if (m_cache) {
         // The commit is durable and verified: `.gen` (still after the manifest and under the
         // lock, as the protocol has it), removing the displaced file and releasing the lock are

@@ -141,7 +141,8 @@ private:
     QString orchestrationDir() const;
     void recordInIndex(const std::shared_ptr<const Json> &manifest, QStringList &warnings);
     void waitForHousekeeping();
-    void cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout);
+    void cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout,
+                      std::shared_ptr<const Json> base, std::shared_ptr<const JsonPatch> patch);
 
     BundleLocation m_location;
     Clock m_clock;

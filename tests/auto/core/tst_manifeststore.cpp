@@ -77,6 +77,7 @@ private Q_SLOTS:
     void aLongLivedStoreKeepsTheIndexCurrent();
     void theCacheNeverStandsInForTheDisk();
     void aDraftMadeBeforeTheLockIsDroppedWhenTheDiskMoved();
+    void aVersionSomebodyHoldsIsNeverReused();
     void heartbeatsNeverTouchTheManifest();
     void heartbeatForAnUnknownAgent();
     void removesOnlyTempFilesOfDeadWriters();
@@ -587,6 +588,72 @@ void tst_ManifestStore::aDraftMadeBeforeTheLockIsDroppedWhenTheDiskMoved()
     QCOMPARE(now.at("title").get<std::string>(), std::string("ours"));
     store.waitForChores();
     QCOMPARE(bundle.tempFiles(), QStringList());
+}
+
+// A long-lived store makes the next working copy by replaying the last patch on the version it
+// was based on, once nobody else holds that version. A version still held (by a window, an event)
+// must never change, and what is written must always be exactly the new version.
+void tst_ManifestStore::aVersionSomebodyHoldsIsNeverReused()
+{
+    TempBundle bundle;
+    Json manifest = TempBundle::minimalManifest(bundle.runId());
+    manifest["tasks"].push_back(
+        Json{{"id", "T-1"},
+             {"phaseId", "developing"},
+             {"title", "task"},
+             {"description", ""},
+             {"status", "pending"},
+             {"validationGate", Json{{"required", false}, {"stepIds", Json::array()}}}});
+    bundle.writeManifest(manifest);
+    ManifestStore store = storeFor(bundle);
+    store.setCaching(true);
+    store.remember(store.load().value());
+    QString etag = etagOf(manifest);
+
+    // Commits a new title; the address of the tasks array's first element tells whether the
+    // document is the one an earlier commit made (recycled) or a fresh copy.
+    const auto commitTitle = [&](int n, const Json **firstTask) {
+        const std::string ops
+            = R"([{"op":"replace","path":"/title","value":"title )" + std::to_string(n) + R"("}])";
+        const auto committed = store.commit(request(etag, ops.c_str()));
+        if (!committed.isOk())
+            return errorCodeName(committed.error().code);
+        etag = etagOf(*committed->result.document);
+        *firstTask = &committed->result.document->at("tasks")[0];
+        const QByteArray onDisk = bundle.readFile(QStringLiteral("manifest.json"));
+        const std::string expected = JsonWriter::write(*committed->result.document);
+        if (onDisk != QByteArray(expected.data(), qsizetype(expected.size())))
+            return QStringLiteral("not what was committed");
+        if (bundle.readManifest().at("title") != "title " + std::to_string(n))
+            return QStringLiteral("not the new title");
+        return QStringLiteral("ok");
+    };
+
+    const Json *first = nullptr;
+    QCOMPARE(commitTitle(1, &first), QStringLiteral("ok"));
+    const std::shared_ptr<const Json> held = store.load()->document; // a reader's copy
+    const auto committedTwo
+        = store.commit(request(etag, R"([{"op":"replace","path":"/title","value":"title 2"}])"));
+    RUNBOARD_VERIFY_OK(committedTwo);
+    etag = etagOf(*committedTwo->result.document);
+    const std::shared_ptr<const Json> heldTwo = committedTwo->result.document; // still shown
+    const std::string heldTwoText = JsonWriter::write(*heldTwo);
+    for (int n = 3; n <= 6; ++n) {
+        QCOMPARE(commitTitle(n, &first), QStringLiteral("ok"));
+        // The version somebody holds is exactly as it was.
+        QCOMPARE(JsonWriter::write(*heldTwo), heldTwoText);
+    }
+
+    // Nobody holds the older versions: from here on documents come back two commits later.
+    std::vector<const Json *> firsts;
+    for (int n = 7; n <= 12; ++n) {
+        QCOMPARE(commitTitle(n, &first), QStringLiteral("ok"));
+        firsts.push_back(first);
+    }
+    QCOMPARE(firsts[4], firsts[2]);
+    QCOMPARE(firsts[5], firsts[3]);
+    QCOMPARE(JsonWriter::write(*heldTwo), heldTwoText);
+    QCOMPARE(held->at("title").get<std::string>(), std::string("title 1"));
 }
 
 void tst_ManifestStore::anEmptyPatchWritesNothing()
