@@ -151,7 +151,8 @@ bool writeAll(int fd, const QByteArray &bytes)
 // Writes bytes to a new temp file beside `path` and fsyncs it. The temp file takes the mode of
 // the file it will replace, so a replace does not change permissions.
 Result<QString> writeTemp(const QString &path, const QByteArray &bytes,
-                          GuardedFile::Durability durability)
+                          GuardedFile::Durability durability,
+                          const std::function<void()> &written = {})
 {
     mode_t mode = 0644;
     struct stat st;
@@ -176,6 +177,8 @@ Result<QString> writeTemp(const QString &path, const QByteArray &bytes,
     ::fchmod(fd, mode); // open() applied the umask; keep the target's exact mode
     if (!writeAll(fd, bytes))
         return ioError(tr("cannot write"), tempPath, errno);
+    if (written)
+        written();
     if (durability == GuardedFile::Durability::Synced && ::fsync(fd) != 0)
         return ioError(tr("cannot flush to disk"), tempPath, errno);
     if (file.close() != 0)
@@ -359,9 +362,10 @@ GuardedFile::Staged::~Staged()
 }
 
 Result<GuardedFile::Staged> GuardedFile::stage(const QString &path, const QByteArray &bytes,
-                                               Durability durability)
+                                               Durability durability,
+                                               const std::function<void()> &afterWrite)
 {
-    Result<QString> written = writeTemp(path, bytes, durability);
+    Result<QString> written = writeTemp(path, bytes, durability, afterWrite);
     if (!written.isOk())
         return written.error();
     Staged staged;

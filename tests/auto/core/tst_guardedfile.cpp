@@ -57,6 +57,7 @@ private Q_SLOTS:
     void holdsComparesEveryByte();
     void replacesTheBaseItWasGiven();
     void keepsTheFileMode();
+    void stagingSaysWhenTheBytesAreWritten();
     void refusesWhenTheDiskChangedBeforehand_data();
     void refusesWhenTheDiskChangedBeforehand();
     void restoresAWriterThatSlipsInBeforeTheSwap_data();
@@ -177,6 +178,30 @@ void tst_GuardedFile::keepsTheFileMode()
     struct stat st;
     QCOMPARE(::stat(QFile::encodeName(m_path).constData(), &st), 0);
     QCOMPARE(st.st_mode & 07777, mode_t(0640));
+}
+
+// The commit checks its patch while the temp file is fsynced: stage() says when the bytes are in
+// the temp file, once, and not at all when there is no temp file to write.
+void tst_GuardedFile::stagingSaysWhenTheBytesAreWritten()
+{
+    const QByteArray bytes(200000, 'x');
+    QStringList seen;
+    const auto staged = GuardedFile::stage(m_path, bytes, GuardedFile::Durability::Synced, [&] {
+        const QStringList temps
+            = QDir(m_dir->path()).entryList({QStringLiteral("*.tmp")}, QDir::Files | QDir::Hidden);
+        seen << (temps.size() == 1 && contentOf(m_dir->filePath(temps.first())) == bytes
+                     ? QStringLiteral("written")
+                     : QStringLiteral("not written"));
+    });
+    RUNBOARD_VERIFY_OK(staged);
+    QCOMPARE(seen, QStringList{QStringLiteral("written")});
+
+    const QString nowhere = m_dir->filePath(QStringLiteral("missing/manifest.json"));
+    const auto failed = GuardedFile::stage(nowhere, bytes, GuardedFile::Durability::Synced,
+                                           [&] { seen << QStringLiteral("called"); });
+    QVERIFY(!failed.isOk());
+    QCOMPARE(failed.error().code, ErrorCode::IoError);
+    QCOMPARE(seen.size(), 1);
 }
 
 void tst_GuardedFile::refusesWhenTheDiskChangedBeforehand_data()
