@@ -148,9 +148,17 @@ Result<Snapshot> ManifestService::patch(const ManifestStore::PatchRequest &reque
     }
     if (!committed->written)
         return m_snapshot;
-    Snapshot result = makeSnapshotLocked(committed->result, Snapshot::Source::Self);
+    ManifestStore::Committed done = std::move(committed).value();
+    Snapshot result = makeSnapshotLocked(done.result, Snapshot::Source::Self);
     publishLocked(result);
-    releaseInBackground(std::move(committed->base.document));
+    // The store keeps the base to recycle it: then this is not the last reference, and handing
+    // it to the document thread would only keep it held (and unrecyclable) until that thread
+    // gets to it.
+    std::shared_ptr<const Json> base = std::move(done.base.document);
+    if (base.use_count() > 1)
+        base.reset();
+    else
+        releaseInBackground(std::move(base));
     return result;
 }
 
@@ -339,7 +347,14 @@ void ManifestService::lookLocked()
 
 void ManifestService::publishLocked(Snapshot snapshot)
 {
-    releaseInBackground(std::exchange(m_snapshot, snapshot));
+    Snapshot previous = std::exchange(m_snapshot, snapshot);
+    // Freeing a document is for the document thread; letting go of one somebody else still holds
+    // (the store, which recycles it, or the window) is not, and the document thread would hold it
+    // until it got to it (see patch()).
+    if (previous.sharedDocument().use_count() > 2) // this temporary, `previous` and another
+        previous = Snapshot();
+    else
+        releaseInBackground(std::move(previous));
     QMetaObject::invokeMethod(
         this, [this, snapshot] { Q_EMIT snapshotChanged(snapshot); }, Qt::QueuedConnection);
 }
