@@ -372,6 +372,7 @@ struct ManifestStore::Draft
     bool policyFirst() const { return policyFirst(footprint); }
 
     Loaded base;
+    bool baseIsValid = false; // the base passed the shape check (this store committed it)
     JsonPatch patch;
     PatchFootprint footprint;
     Json next;
@@ -546,6 +547,7 @@ Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(Loaded ba
                                                                        const PatchRequest &request)
 {
     auto draft = std::make_unique<Draft>(std::move(base), std::move(patch));
+    draft->baseIsValid = m_cache && draft->base.document.get() == m_cache->ownDocument;
     const Json &current = *draft->base.document;
     Json &next = draft->next;
     if (prepared.working) {
@@ -640,7 +642,9 @@ Result<ManifestStore::Committed> ManifestStore::complete(std::unique_ptr<Draft> 
               ? Result<void>()
               : PatchPolicy::check(*draft->base.document, draft->patch, draft->next, request.actor);
     if (acceptable.isOk())
-        acceptable = ManifestValidator::validateShape(draft->next);
+        acceptable = draft->baseIsValid
+                         ? ManifestValidator::validateShapeChange(draft->next, draft->footprint)
+                         : ManifestValidator::validateShape(draft->next);
     draft->staging->waitForFinished();
     if (!acceptable.isOk()) {
         remember(draft->base);

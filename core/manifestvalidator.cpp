@@ -24,6 +24,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -585,6 +586,56 @@ Result<void> ManifestValidator::checkFormat(const Json &document)
             "/serverGeneration");
     }
     return {};
+}
+
+Result<void> ManifestValidator::validateShapeChange(const Json &next,
+                                                    const PatchFootprint &footprint)
+{
+    const PatchFootprint::Node *root = footprint.root();
+    if (root == nullptr)
+        return {}; // only tests: the document is the valid one
+    if (root->whole() || !next.is_object())
+        return validateShape(next);
+    // Each rule reads one member of the root; a rule whose member the patch did not write sees
+    // what it saw in the valid base.
+    const auto unchanged = [&](const char *name) {
+        return root->child(name) == nullptr;
+    };
+    const auto tasksStillValid = [&]() -> bool {
+        // Writes inside tasks only, by id, no id written (a rename names the task again, as a
+        // whole: PatchFootprint): every task is where it was with the id it had, so ids stay
+        // unique and present, and the tasks nobody wrote into are as they were.
+        const PatchFootprint::Node *scope = root->child("tasks");
+        std::vector<std::string_view> written;
+        if (!scope->keepsChildren() || !scope->keyedElements("id", &written))
+            return !checkTasks(next);
+        const Json *tasks = member(next, "tasks");
+        if (!tasks || !tasks->is_array())
+            return false;
+        static const Place kUnnamed;
+        for (const Json &task : *tasks) {
+            const Json *id = member(task, "id");
+            if (id && id->is_string()
+                && std::find(written.begin(), written.end(), id->get_ref<const std::string &>())
+                       != written.end()
+                && checkTask(task, kUnnamed))
+                return false;
+        }
+        return true;
+    };
+    const bool valid
+        = (unchanged("currentPhase") || !checkCurrentPhase(next))
+          && (unchanged("agents") || !checkAgents(next))
+          && (unchanged("tasks") || tasksStillValid())
+          && (unchanged("validationStrategy") || !checkValidationStrategy(next))
+          && (unchanged("leadState") || !checkPlanning(next))
+          && (unchanged("lineage")
+              || !checkServiceArray(next, "lineage", "id", labelFormat("%1"), checkLineageEdge))
+          && (unchanged("receipts")
+              || !checkServiceArray(next, "receipts", "requestId", labelFormat("%1"), checkReceipt))
+          && (unchanged("outbox")
+              || !checkServiceArray(next, "outbox", "id", labelFormat("%1"), checkOutboxEntry));
+    return valid ? Result<void>() : validateShape(next);
 }
 
 Result<void> ManifestValidator::validateShape(const Json &document)

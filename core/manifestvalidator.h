@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "json.h"
+#include "patchfootprint.h"
 
 namespace runboard {
 
@@ -28,6 +29,13 @@ public:
     // offending value}. Elements are addressed by id predicate (`/tasks/{id:T-2}/phaseId`)
     // where the id picks that element, by index otherwise.
     static Result<void> validateShape(const Json &document);
+
+    // validateShape(next) for a `next` that is a document which passed validateShape() with a
+    // patch of `footprint` applied (plus the commit's bookkeeping members, which no rule reads):
+    // only the rules whose members the patch wrote are checked again, and in the tasks array only
+    // the tasks it wrote into, when it added, removed, moved and renamed none. The answer is the
+    // same as validateShape(next)'s, failure messages included (a failure is worded by it).
+    static Result<void> validateShapeChange(const Json &next, const PatchFootprint &footprint);
 };
 
 } // namespace runboard

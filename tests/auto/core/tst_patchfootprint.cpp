@@ -11,6 +11,7 @@
 #include "jsonpatch.h"
 #include "jsonwriter.h"
 #include "laidoutjson.h"
+#include "manifestvalidator.h"
 #include "patchfootprint.h"
 #include "patchpolicy.h"
 
@@ -238,6 +239,7 @@ private Q_SLOTS:
     void layoutWritesWhatTheWriterWrites();
     void rewriteEqualsAFullWriteAcrossCommits();
     void policyLooksWhereThePatchWrote();
+    void shapeCheckLooksWhereThePatchWrote();
     void footprintCoversEveryChange();
 };
 
@@ -327,6 +329,46 @@ void TestPatchFootprint::policyLooksWhereThePatchWrote()
     // Both answers occur often enough for the comparison to mean something.
     QVERIFY(allowed > 100);
     QVERIFY(refused > 100);
+}
+
+void TestPatchFootprint::shapeCheckLooksWhereThePatchWrote()
+{
+    int valid = 0;
+    int invalid = 0;
+    for (int index = 0; index < 300; ++index) {
+        const std::uint32_t seed = kSeed + 2000 + std::uint32_t(index);
+        RandomManifests random(seed);
+        Json base = random.manifest();
+        base["validationStrategy"]["checklist"][0]["id"] = "C-1"; // ADE's shape wants one
+        if (!ManifestValidator::validateShape(base).isOk())
+            continue;
+        for (int round = 0; round < 8; ++round) {
+            const Result<JsonPatch> patch = JsonPatch::fromJson(random.patch(base));
+            QVERIFY(patch.isOk());
+            Json next = base;
+            if (!patch->applyInPlace(next).isOk())
+                continue;
+            stamp(next, round);
+            const Result<void> quick
+                = ManifestValidator::validateShapeChange(next, PatchFootprint(patch.value()));
+            const Result<void> full = ManifestValidator::validateShape(next);
+            if (quick.isOk() != full.isOk()
+                || (!quick.isOk() && quick.error().message != full.error().message)) {
+                QFAIL(qPrintable(QStringLiteral("seed %1 round %2: %3")
+                                     .arg(seed)
+                                     .arg(round)
+                                     .arg(QString::fromStdString(patch->toJson().dump()))));
+            }
+            if (!full.isOk()) {
+                ++invalid;
+                continue;
+            }
+            ++valid;
+            base = std::move(next); // the next round starts from a valid version again
+        }
+    }
+    QVERIFY(valid > 300);
+    QVERIFY(invalid > 50);
 }
 
 void TestPatchFootprint::footprintCoversEveryChange()
