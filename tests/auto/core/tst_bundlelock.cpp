@@ -101,8 +101,8 @@ void tst_BundleLock::releasedOnDestruction()
     RUNBOARD_VERIFY_OK(again.lock(50ms));
 }
 
-// A free lock is taken without QLockFile (to skip its fdatasync): what it leaves on disk must be
-// exactly what QLockFile would have written, or other processes would misjudge it.
+// A free lock is taken without QLockFile (and without its fdatasync): what it leaves on disk must
+// be exactly what QLockFile would have written, or other processes would misjudge it.
 void tst_BundleLock::itsLockFileIsTheOneQLockFileWrites()
 {
     const QString referencePath = m_dir->filePath(QStringLiteral("reference.lock"));
