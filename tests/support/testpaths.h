@@ -12,12 +12,11 @@ inline QString dataDir()
     return QStringLiteral(RUNBOARD_TEST_DATA_DIR);
 }
 
-// The worktree written by the original ADE service (shared/fixtures/ade-worktree), or an empty
-// string when the shared folder is not beside this checkout.
+// The worktree written by the original ADE service (tests/data/ade-worktree, see its README), or
+// an empty string if a checkout lost it: tests fail on that rather than skip.
 inline QString adeFixtureWorktree()
 {
-    const QString path = QDir::cleanPath(QStringLiteral(RUNBOARD_SHARED_DIR)
-                                         + QStringLiteral("/fixtures/ade-worktree"));
+    const QString path = dataDir() + QStringLiteral("/ade-worktree");
     return QDir(path).exists() ? path : QString();
 }
 

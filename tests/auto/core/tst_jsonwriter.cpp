@@ -432,8 +432,7 @@ void tst_JsonWriter::adeFilesRoundTrip_data()
 {
     QTest::addColumn<QString>("path");
     const QString worktree = runboard::test::adeFixtureWorktree();
-    if (worktree.isEmpty())
-        QSKIP("the shared fixtures (shared/fixtures/ade-worktree) are not beside this checkout");
+    QVERIFY2(!worktree.isEmpty(), "tests/data/ade-worktree is missing");
     const QDir orchestration(worktree + QStringLiteral("/.ade/orchestration"));
     QTest::newRow("index.json") << orchestration.filePath(QStringLiteral("index.json"));
     const QStringList runs = orchestration.entryList({QStringLiteral("R-*")}, QDir::Dirs);

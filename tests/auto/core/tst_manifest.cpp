@@ -65,7 +65,7 @@ Manifest manifestFrom(const QByteArray &text, const QByteArray &heartbeats = QBy
                     Manifest::parseHeartbeats(heartbeats));
 }
 
-// The first run bundle of the ADE fixture worktree, or "" without the shared folder.
+// The first run bundle of the ADE fixture worktree (tests/data/ade-worktree), or "" if missing.
 QString fixtureBundle()
 {
     const QString worktree = test::adeFixtureWorktree();
@@ -452,8 +452,7 @@ private Q_SLOTS:
 void tst_Manifest::adeFixture()
 {
     const QString bundle = fixtureBundle();
-    if (bundle.isEmpty())
-        QSKIP("the shared ADE fixture (shared/fixtures/ade-worktree) is not beside this checkout");
+    QVERIFY2(!bundle.isEmpty(), "tests/data/ade-worktree is missing");
 
     const Manifest m = manifestFrom(readBytes(bundle + s("/manifest.json")),
                                     readBytes(bundle + s("/heartbeats.json")));
@@ -520,8 +519,7 @@ void tst_Manifest::adeFixture()
 void tst_Manifest::fixtureLiveness()
 {
     const QString bundle = fixtureBundle();
-    if (bundle.isEmpty())
-        QSKIP("the shared ADE fixture (shared/fixtures/ade-worktree) is not beside this checkout");
+    QVERIFY2(!bundle.isEmpty(), "tests/data/ade-worktree is missing");
     const Manifest m = manifestFrom(readBytes(bundle + s("/manifest.json")),
                                     readBytes(bundle + s("/heartbeats.json")));
     const QDateTime heartbeat = at("2026-11-24T10:54:01.275Z");

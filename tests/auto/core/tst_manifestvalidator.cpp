@@ -42,7 +42,7 @@ Json exampleManifest()
     return bytes.isEmpty() ? Json() : Json::parse(bytes.toStdString());
 }
 
-// The ADE fixture's manifest, or null without the shared folder.
+// The ADE fixture's manifest (tests/data/ade-worktree), or null if it is missing.
 Json fixtureManifest()
 {
     const QString worktree = test::adeFixtureWorktree();
@@ -815,7 +815,9 @@ void tst_ManifestValidator::wrongTypesAnywhereGiveAFailureThatPointsAtTheDocumen
                                          Json::array(),  Json::object(), Json::array({nullptr}),
                                          Json{{"id", 1}}};
     std::vector<Json> bases{exampleManifest()};
-    if (const Json fixture = fixtureManifest(); fixture.is_object()) {
+    {
+        const Json fixture = fixtureManifest();
+        QVERIFY2(fixture.is_object(), "tests/data/ade-worktree holds no readable manifest");
         RUNBOARD_VERIFY_OK(ManifestValidator::checkFormat(fixture));
         RUNBOARD_VERIFY_OK(ManifestValidator::validateShape(fixture));
         bases.push_back(fixture);

@@ -331,8 +331,7 @@ const Lane *tst_RunIndex::manyRuns()
 void tst_RunIndex::adeFixtureIsListedFromItsIndexUntouched()
 {
     const QString fixture = runboard::test::adeFixtureWorktree();
-    if (fixture.isEmpty())
-        QSKIP("the shared ADE fixture (shared/fixtures/ade-worktree) is not beside this checkout");
+    QVERIFY2(!fixture.isEmpty(), "tests/data/ade-worktree is missing");
     const TempBundle copy = TempBundle::copyOfWorktree(fixture);
     QVERIFY(copy.isValid());
     const QString dir = copy.worktreePath() + QStringLiteral("/.ade/orchestration");

@@ -58,8 +58,7 @@ void tst_TempBundle::removedWithItsObject()
 void tst_TempBundle::copiesTheAdeFixture()
 {
     const QString fixture = adeFixtureWorktree();
-    if (fixture.isEmpty())
-        QSKIP("shared/fixtures/ade-worktree is not beside this checkout");
+    QVERIFY2(!fixture.isEmpty(), "tests/data/ade-worktree is missing");
     TempBundle bundle = TempBundle::copyOfWorktree(fixture);
     QVERIFY(bundle.isValid());
     QCOMPARE(bundle.runId(), QStringLiteral("R-20261124105356-945f51"));

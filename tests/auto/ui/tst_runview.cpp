@@ -137,8 +137,7 @@ void tst_RunView::open(const TempBundle &bundle, RunView &view, Opened &opened)
 void tst_RunView::showsTheAdeFixture()
 {
     const QString fixture = adeFixtureWorktree();
-    if (fixture.isEmpty())
-        QSKIP("shared/fixtures/ade-worktree is not beside this checkout");
+    QVERIFY2(!fixture.isEmpty(), "tests/data/ade-worktree is missing");
     TempBundle bundle = TempBundle::copyOfWorktree(fixture);
     QVERIFY(bundle.isValid());
     RunView view;
