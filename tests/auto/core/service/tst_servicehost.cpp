@@ -50,6 +50,8 @@ private Q_SLOTS:
     void reportsARunThatCannotBeOpened();
     void deliversExternalChangesInOrder();
     void patchesAndConflictsComeBackAsSignals();
+    void anOutcomeComesAfterTheVersionItRefersTo();
+    void anOverwriteIsForwarded();
     void closingWithRequestsInFlightIsSafe();
 };
 
@@ -129,6 +131,72 @@ void tst_ServiceHost::patchesAndConflictsComeBackAsSignals()
     QCOMPARE(outcome.requestId, second);
     QVERIFY(!outcome.ok);
     QCOMPARE(outcome.error.code, ErrorCode::EtagConflict);
+}
+
+// The GUI has always seen the version an outcome refers to: the result of a commit, or for a
+// conflict the version that caused it, even when the watcher has not reported it yet.
+void tst_ServiceHost::anOutcomeComesAfterTheVersionItRefersTo()
+{
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ServiceHost host;
+    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
+    QVERIFY(QSignalSpy(run, &RunHandle::opened).wait());
+    QSignalSpy finished(run, &RunHandle::patchFinished);
+    QStringList shownWhenFinished;
+    connect(run, &RunHandle::patchFinished, this,
+            [run, &shownWhenFinished](const ServiceOutcome &outcome) {
+                shownWhenFinished << run->snapshot().etag() + QLatin1Char(' ')
+                                         + outcome.snapshot.etag();
+            });
+
+    run->requestPatch(titlePatch(run->snapshot().etag()));
+    QVERIFY(finished.wait());
+    const auto committed = finished.takeFirst().at(0).value<ServiceOutcome>();
+    QVERIFY(committed.ok);
+    QCOMPARE(shownWhenFinished.takeFirst(),
+             committed.snapshot.etag() + QLatin1Char(' ') + committed.snapshot.etag());
+
+    Json theirs = TempBundle::minimalManifest(bundle.runId(), 7);
+    theirs["etag"] = "g7-external";
+    renameOver(bundle, theirs);
+    run->requestPatch(titlePatch(committed.snapshot.etag()));
+    QVERIFY(finished.wait());
+    const auto conflict = finished.takeFirst().at(0).value<ServiceOutcome>();
+    QVERIFY(!conflict.ok);
+    QCOMPARE(conflict.error.code, ErrorCode::EtagConflict);
+    QCOMPARE(conflict.snapshot.etag(), QStringLiteral("g7-external"));
+    QCOMPARE(shownWhenFinished.takeFirst(), QStringLiteral("g7-external g7-external"));
+}
+
+void tst_ServiceHost::anOverwriteIsForwarded()
+{
+    TempBundle bundle;
+    const Json base = TempBundle::minimalManifest(bundle.runId());
+    bundle.writeManifest(base);
+    ServiceHost host;
+    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
+    QVERIFY(QSignalSpy(run, &RunHandle::opened).wait());
+    QSignalSpy finished(run, &RunHandle::patchFinished);
+    QSignalSpy overwritten(run, &RunHandle::overwritten);
+    run->requestPatch(titlePatch(run->snapshot().etag()));
+    QVERIFY(finished.wait());
+    const auto ours = finished.takeFirst().at(0).value<ServiceOutcome>();
+    QVERIFY(ours.ok);
+
+    // Built on our base, not on ours: our title is gone.
+    Json theirs = base;
+    theirs["etag"] = "g2-external";
+    theirs["serverGeneration"] = 2;
+    theirs["goalSummary"] = "Theirs";
+    renameOver(bundle, theirs);
+    QVERIFY(overwritten.wait());
+    const auto report = overwritten.constFirst().at(0).value<OverwriteReport>();
+    QCOMPARE(report.ourEtag, ours.snapshot.etag());
+    QCOMPARE(report.theirEtag, QStringLiteral("g2-external"));
+    QCOMPARE(run->snapshot().etag(), QStringLiteral("g2-external"));
+    QVERIFY(report.ourBase != nullptr);
+    QCOMPARE(report.ourBase->at("title").get<std::string>(), std::string("Test run"));
 }
 
 void tst_ServiceHost::closingWithRequestsInFlightIsSafe()
