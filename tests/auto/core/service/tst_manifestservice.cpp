@@ -52,29 +52,40 @@ Json manifestAt(const TempBundle &bundle, int generation, const char *title)
     return m;
 }
 
+// The first argument of every signal a spy recorded.
+template<typename T>
+QList<T> firstArgumentsIn(const QSignalSpy &spy)
+{
+    QList<T> list;
+    for (const QList<QVariant> &args : spy)
+        list << args.at(0).value<T>();
+    return list;
+}
+
 QList<Snapshot> snapshotsIn(const QSignalSpy &spy)
 {
-    QList<Snapshot> list;
-    for (const QList<QVariant> &args : spy)
-        list << args.at(0).value<Snapshot>();
-    return list;
+    return firstArgumentsIn<Snapshot>(spy);
 }
 
 QList<ManifestService::Lifecycle> eventsIn(const QSignalSpy &spy)
 {
-    QList<ManifestService::Lifecycle> list;
-    for (const QList<QVariant> &args : spy)
-        list << args.at(0).value<ManifestService::Lifecycle>();
-    return list;
+    return firstArgumentsIn<ManifestService::Lifecycle>(spy);
+}
+
+// A user's patch replacing one member of the manifest.
+ManifestStore::PatchRequest replacePatch(const QString &etag, const char *path,
+                                         const std::string &value)
+{
+    ManifestStore::PatchRequest request;
+    request.ifMatchEtag = etag;
+    request.operations = Json::array({{{"op", "replace"}, {"path", path}, {"value", value}}});
+    request.actor = Actor{ActorRole::User, QString()};
+    return request;
 }
 
 ManifestStore::PatchRequest titlePatch(const QString &etag, const std::string &title)
 {
-    ManifestStore::PatchRequest request;
-    request.ifMatchEtag = etag;
-    request.operations = Json::array({{{"op", "replace"}, {"path", "/title"}, {"value", title}}});
-    request.actor = Actor{ActorRole::User, QString()};
-    return request;
+    return replacePatch(etag, "/title", title);
 }
 
 // Another writer's commit built on `base`: the title changed (plus `ops`), the next generation of
@@ -99,19 +110,14 @@ Json committedOn(const Json &base, const char *etag, const char *title, const ch
 
 QList<OverwriteReport> reportsIn(const QSignalSpy &spy)
 {
-    QList<OverwriteReport> list;
-    for (const QList<QVariant> &args : spy)
-        list << args.at(0).value<OverwriteReport>();
-    return list;
+    return firstArgumentsIn<OverwriteReport>(spy);
 }
 
+// A patch of /goalSummary, as the window sends it: the person's session and summary.
 ManifestStore::PatchRequest goalPatch(const QString &etag, const std::string &goal)
 {
-    ManifestStore::PatchRequest request;
-    request.ifMatchEtag = etag;
-    request.operations
-        = Json::array({{{"op", "replace"}, {"path", "/goalSummary"}, {"value", goal}}});
-    request.actor = Actor{ActorRole::User, QStringLiteral("user:ana@box")};
+    ManifestStore::PatchRequest request = replacePatch(etag, "/goalSummary", goal);
+    request.actor.sessionId = QStringLiteral("user:ana@box");
     request.summary = QStringLiteral("user:ana@box: goalSummary \u2192 '")
                       + QString::fromStdString(goal) + u'\'';
     return request;
