@@ -438,8 +438,11 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     // policy, shape) is the one the fresh base gives. Otherwise the draft and its temp file are
     // dropped and the commit starts again from the disk. A patch the policy must see before the
     // bookkeeping members are set, or one that fails on the cached version, is left to that path.
+    // A patch of `test` ops only writes nothing: it is checked on the fresh base and never makes
+    // a draft (see below).
+    const bool writesNothing = patch.isOk() && PatchFootprint(patch.value()).root() == nullptr;
     std::unique_ptr<Draft> ahead;
-    if (m_cache && m_cache->known && patch.isOk() && !patch->isEmpty()
+    if (m_cache && m_cache->known && patch.isOk() && !writesNothing
         && jsonString(*m_cache->known->document, "etag") == request.ifMatchEtag
         && (!request.seenBytes || *request.seenBytes == m_cache->known->file.bytes)
         && !Draft::policyFirst(PatchFootprint(patch.value()))) {
@@ -525,7 +528,18 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
 
     if (!patch.isOk())
         return patch.error();
-    if (patch->isEmpty()) {
+    if (writesNothing) {
+        // Nothing to write (an empty patch, or only tests): the tests are checked on the fresh
+        // base, and the answer is that base, as for an empty patch. The policy sees the patch
+        // with no bookkeeping added, so only its paths' syntax can be refused.
+        if (const Result<Json> tested
+            = patch->isEmpty() ? Result<Json>(Json()) : patch->apply(*base->document);
+            !tested.isOk())
+            return tested.error();
+        if (const Result<void> allowed
+            = PatchPolicy::check(*base->document, patch.value(), *base->document, request.actor);
+            !allowed.isOk())
+            return allowed.error();
         Committed committed;
         committed.base = base.value();
         committed.result = committed.base;

@@ -30,10 +30,22 @@ struct RebaseResult
     // identical edits are not listed, appends to one array only when they add the same id, and
     // an index in mine that theirs' insertions or removals moved is (rules: jsonrebase.cpp).
     std::vector<std::string> bothChanged;
+    // The indices of mine's operations that touch a place in bothChanged (a change of theirs
+    // below, at or above what the op touches); sorted.
+    std::vector<std::size_t> conflictingOps;
 
     bool isClean() const { return rebased.isOk() && bothChanged.empty(); }
 };
 
-RebaseResult jsonRebase(const Json &base, const JsonPatch &mine, const Json &theirs);
+struct RebaseOptions
+{
+    // Also count what mine reads: the value a `test` compares and a `copy` takes. A change of
+    // theirs at, below or above such a place is then listed like a change of one it writes,
+    // so a guard that theirs changed is a conflict rather than an op that fails to apply.
+    bool readsConflict = false;
+};
+
+RebaseResult jsonRebase(const Json &base, const JsonPatch &mine, const Json &theirs,
+                        const RebaseOptions &options = {});
 
 } // namespace runboard

@@ -15,7 +15,13 @@
 //   document a rebase makes is the one `rebased` needs.
 // - Each operation becomes a *change* of one subtree (replace, remove, add of an object member,
 //   the two ends of a move; `test` changes nothing, `copy` only its target) or an *insertion*
-//   into an array (add with `-`, an index, or a predicate that matches nothing).
+//   into an array (add with `-`, an index, or a predicate that matches nothing). With
+//   RebaseOptions::readsConflict, what an op reads (a `test`'s path, a `copy`'s `from`) is a
+//   *read*, compared like a change but never dropped by rule 5: a guard on a value the other
+//   side changed is a conflict, whatever the new value is.
+// - Every touch remembers the op it came from, so the ops behind the listed places can be named
+//   (conflictingOps): an op whose change or read lies on one branch with a listed pointer, or
+//   whose insertion the pointer contains or names.
 //
 // When do both sides touch the same thing? (a judgement call, not RFC material)
 // 1. A change contains the other side's change (token-wise prefix, or equal): the deeper pointer
@@ -102,7 +108,8 @@ struct Position
 struct Touch
 {
     enum class Kind { Change, Insertion } kind = Kind::Change;
-    Tokens path; // Change: the subtree; Insertion: the array
+    std::size_t op = 0; // the operation it came from
+    Tokens path;        // Change: the subtree; Insertion: the array
     std::vector<Position> positions;
     std::string key;         // Insertion: the new element's key token, empty when it has none
     bool positional = false; // Insertion: placed before an existing element, not appended
@@ -135,14 +142,19 @@ struct Touches
 class Canonicaliser
 {
 public:
-    explicit Canonicaliser(const Json &base) : m_base(base) {}
+    Canonicaliser(const Json &base, bool readsConflict)
+        : m_base(base), m_readsConflict(readsConflict)
+    {}
 
     Touches take() { return std::move(m_result); }
 
-    void read(const Operation &op)
+    void read(const Operation &op, std::size_t index)
     {
+        m_op = index;
         switch (op.kind) {
         case OpKind::Test:
+            if (m_readsConflict)
+                reads(op.path);
             return;
         case OpKind::Replace:
             change(op.path, true);
@@ -155,6 +167,8 @@ public:
             return;
         case OpKind::Copy:
         case OpKind::Move: {
+            if (op.kind == OpKind::Copy && m_readsConflict)
+                reads(op.from);
             const Resolved source = resolve(op.from.tokens(), op.from.tokens().size());
             const std::string key = source.node ? jsonElementKeyToken(*source.node) : std::string();
             if (op.kind == OpKind::Move)
@@ -327,10 +341,22 @@ private:
         return out;
     }
 
+    // A place the op reads: compared like a change, but it moves and renames nothing.
+    void reads(const JsonPointer &path)
+    {
+        const Resolved at = resolve(path.tokens(), path.tokens().size());
+        Touch touch;
+        touch.op = m_op;
+        touch.path = at.tokens();
+        touch.positions = at.positions();
+        m_result.touches.push_back(std::move(touch));
+    }
+
     void change(const JsonPointer &path, bool checkNoOp)
     {
         const Resolved at = resolve(path.tokens(), path.tokens().size());
         Touch touch;
+        touch.op = m_op;
         touch.path = at.tokens();
         touch.positions = at.positions();
         if (checkNoOp)
@@ -367,6 +393,7 @@ private:
         const Json *element = nullptr;
         const Step step = arrayStep(*parent.node, parent.text, raw.back(), &element);
         Touch touch;
+        touch.op = m_op;
         touch.path = parent.tokens();
         touch.path.push_back(step.token);
         touch.positions = parent.positions();
@@ -417,6 +444,7 @@ private:
         }
 
         Touch touch;
+        touch.op = m_op;
         touch.kind = Touch::Kind::Insertion;
         touch.path = parent.tokens();
         touch.positions = parent.positions();
@@ -436,21 +464,23 @@ private:
     }
 
     const Json &m_base;
+    const bool m_readsConflict;
+    std::size_t m_op = 0;
     std::unordered_map<std::string, std::vector<Edit>> m_edits;
     Touches m_result;
 };
 
-Touches touchesOf(const Json &base, const JsonPatch &patch)
+Touches touchesOf(const Json &base, const JsonPatch &patch, bool readsConflict)
 {
-    Canonicaliser reader(base);
-    for (const Operation &op : patch.operations())
-        reader.read(op);
+    Canonicaliser reader(base, readsConflict);
+    for (std::size_t i = 0; i < patch.operations().size(); ++i)
+        reader.read(patch.operations()[i], i);
     return reader.take();
 }
 
 struct Finding
 {
-    std::string pointer;
+    Tokens pointer;
     const JsonPointer *noOpCheck = nullptr; // rule 5 may drop it
 };
 
@@ -460,24 +490,35 @@ void compare(const Touch &mine, const Touch &theirs, const JsonPointer *noOpChec
     using Kind = Touch::Kind;
     if (mine.kind == Kind::Change && theirs.kind == Kind::Change) {
         if (isTokenPrefix(mine.path, theirs.path))
-            found->push_back({pointerText(theirs.path), noOpCheck});
+            found->push_back({theirs.path, noOpCheck});
         else if (isTokenPrefix(theirs.path, mine.path))
-            found->push_back({pointerText(mine.path), noOpCheck});
+            found->push_back({mine.path, noOpCheck});
     } else if (mine.kind == Kind::Change) {
         if (isTokenPrefix(mine.path, theirs.path))
-            found->push_back({pointerText(theirs.path), noOpCheck});
+            found->push_back({theirs.path, noOpCheck});
     } else if (theirs.kind == Kind::Change) {
         if (isTokenPrefix(theirs.path, mine.path))
-            found->push_back({pointerText(mine.path), nullptr});
+            found->push_back({mine.path, nullptr});
     } else if (mine.path == theirs.path) {
         if (!mine.key.empty() && mine.key == theirs.key) {
             Tokens element = mine.path;
             element.push_back(mine.key);
-            found->push_back({pointerText(element), nullptr});
+            found->push_back({std::move(element), nullptr});
         } else if (mine.positional && theirs.positional) {
-            found->push_back({pointerText(mine.path), nullptr});
+            found->push_back({mine.path, nullptr});
         }
     }
+}
+
+// Whether a listed place concerns what one of mine's touches did (see conflictingOps).
+bool concerns(const Tokens &listed, const Touch &touch)
+{
+    if (touch.kind == Touch::Kind::Change)
+        return isTokenPrefix(listed, touch.path) || isTokenPrefix(touch.path, listed);
+    Tokens element = touch.path;
+    if (!touch.key.empty())
+        element.push_back(touch.key);
+    return isTokenPrefix(listed, element);
 }
 
 // Rule 4: does one of theirs' shifts change which element an index in mine names? Replaced
@@ -510,13 +551,14 @@ bool changedNothing(const Finding &finding, const Json &rebased, const Json &the
 
 } // namespace
 
-RebaseResult jsonRebase(const Json &base, const JsonPatch &mine, const Json &theirs)
+RebaseResult jsonRebase(const Json &base, const JsonPatch &mine, const Json &theirs,
+                        const RebaseOptions &options)
 {
     RebaseResult result;
     result.rebased = mine.apply(theirs);
 
-    const Touches ours = touchesOf(base, mine);
-    const Touches other = touchesOf(base, jsonDiff(base, theirs));
+    const Touches ours = touchesOf(base, mine, options.readsConflict);
+    const Touches other = touchesOf(base, jsonDiff(base, theirs), false);
 
     std::vector<Finding> found;
     for (const Touch &touch : ours.touches) {
@@ -528,17 +570,29 @@ RebaseResult jsonRebase(const Json &base, const JsonPatch &mine, const Json &the
         for (const Touch &theirsTouch : other.touches)
             compare(touch, theirsTouch, noOpCheck, &found);
         if (positionMoved(touch, other.shifts, false))
-            found.push_back({pointerText(touch.path), nullptr});
+            found.push_back({touch.path, nullptr});
     }
 
-    for (const Finding &finding : found) {
+    std::vector<Tokens> listed;
+    for (Finding &finding : found) {
         if (result.rebased.isOk() && changedNothing(finding, result.rebased.value(), theirs))
             continue;
-        result.bothChanged.push_back(finding.pointer);
+        result.bothChanged.push_back(pointerText(finding.pointer));
+        listed.push_back(std::move(finding.pointer));
     }
     std::sort(result.bothChanged.begin(), result.bothChanged.end());
     result.bothChanged.erase(std::unique(result.bothChanged.begin(), result.bothChanged.end()),
                              result.bothChanged.end());
+
+    for (const Touch &touch : ours.touches) {
+        if (std::any_of(listed.begin(), listed.end(),
+                        [&touch](const Tokens &place) { return concerns(place, touch); }))
+            result.conflictingOps.push_back(touch.op);
+    }
+    std::sort(result.conflictingOps.begin(), result.conflictingOps.end());
+    result.conflictingOps.erase(
+        std::unique(result.conflictingOps.begin(), result.conflictingOps.end()),
+        result.conflictingOps.end());
     return result;
 }
 

@@ -19,18 +19,34 @@
 // - A manifest of another run (a branch checkout) suspends the run; when this run's manifest
 //   comes back the run resumes. A lower generation than the one shown is a rollback: shown as
 //   such, and never overwritten by a commit based on the newer state (the store refuses it).
+// - Overwritten (DESIGN.md §8): a writer that skips the protocol can still replace a version we
+//   committed. Each acknowledged commit is remembered until a later version decides it: a
+//   version whose history lists our etag descends from it (a string comparison per history
+//   entry); one that does not, but holds at every place our patch wrote the value we wrote,
+//   took our change over; anything else overwrote it, and `overwritten` says so, after the
+//   snapshot of the replacing version. The places are read, not patched again, so no version is
+//   copied to decide. Our own next commit on top of a remembered one confirms it, which keeps
+//   the list at one entry while we are the only writer. The base of a remembered commit is kept
+//   as bytes, not parsed: holding its document would stop the store from recycling it.
+// - A queued patch's answer (requestFinished) is posted behind the snapshot it refers to, and a
+//   failed one carries the newest snapshot, so a subscriber has seen the version an outcome
+//   talks about before it hears the outcome.
 // Thread: see the class comment in the header.
 
 #include "manifestservice.h"
 
 #include "backgroundrelease.h"
 #include "guardedfile.h"
+#include "jsondiff.h"
+#include "jsonpatch.h"
 #include "jsonpointer.h"
 #include "jsonreader.h"
 
 #include <QCoreApplication>
 #include <QMutexLocker>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace runboard {
 
@@ -88,6 +104,7 @@ ManifestService::ManifestService(BundleLocation location, Options options, QObje
     m_store.setCaching(true);
     qRegisterMetaType<runboard::Snapshot>();
     qRegisterMetaType<runboard::ServiceOutcome>();
+    qRegisterMetaType<runboard::OverwriteReport>();
     qRegisterMetaType<runboard::ManifestStore::PatchRequest>();
 }
 
@@ -128,6 +145,11 @@ Result<Snapshot> ManifestService::open()
 Result<Snapshot> ManifestService::patch(const ManifestStore::PatchRequest &request)
 {
     QMutexLocker lock(&m_mutex);
+    return patchLocked(request);
+}
+
+Result<Snapshot> ManifestService::patchLocked(const ManifestStore::PatchRequest &request)
+{
     if (m_state != State::Live) {
         return Error{ErrorCode::RunSuspended,
                      tr("the run is %1 (%2); changes are refused until its manifest is back")
@@ -149,6 +171,7 @@ Result<Snapshot> ManifestService::patch(const ManifestStore::PatchRequest &reque
     if (!committed->written)
         return m_snapshot;
     ManifestStore::Committed done = std::move(committed).value();
+    rememberCommitLocked(request, done);
     Snapshot result = makeSnapshotLocked(done.result, Snapshot::Source::Self);
     publishLocked(result);
     // The store keeps the base to recycle it: then this is not the last reference, and handing
@@ -189,6 +212,7 @@ Result<QDateTime> ManifestService::heartbeat(const QString &sessionId)
               {"value", false}}});
         Result<ManifestStore::Committed> committed = m_store.commit(clear);
         if (committed.isOk() && committed->written) {
+            rememberCommitLocked(clear, committed.value());
             publishLocked(makeSnapshotLocked(committed->result, Snapshot::Source::Self));
             return recorded;
         }
@@ -231,7 +255,16 @@ void ManifestService::openRequested(quint64 requestId)
 
 void ManifestService::patchRequested(quint64 requestId, const ManifestStore::PatchRequest &request)
 {
-    Q_EMIT requestFinished(outcomeOf(requestId, patch(request)));
+    QMutexLocker lock(&m_mutex);
+    ServiceOutcome outcome = outcomeOf(requestId, patchLocked(request));
+    // A failure refers to the disk as the service now knows it: for etag_conflict, the version
+    // that caused it (patchLocked() looked at the disk and published it).
+    if (!outcome.ok)
+        outcome.snapshot = m_snapshot;
+    // Queued behind the snapshot and any overwritten report it led to, so a subscriber has seen
+    // the version an outcome refers to before it hears the outcome.
+    QMetaObject::invokeMethod(
+        this, [this, outcome] { Q_EMIT requestFinished(outcome); }, Qt::QueuedConnection);
 }
 
 Snapshot ManifestService::snapshot() const
@@ -342,7 +375,141 @@ void ManifestService::lookLocked()
                            .arg(before)
                            .arg(next.serverGeneration()));
     }
-    publishLocked(std::move(next));
+    publishLocked(next);
+    judgeOwnCommitsLocked(next);
+}
+
+void ManifestService::rememberCommitLocked(const ManifestStore::PatchRequest &request,
+                                           const ManifestStore::Committed &committed)
+{
+    // A commit on our own last commit confirms it (and everything before it): the disk held it
+    // under the lock. Anything else still remembered is decided by the version we built on.
+    const Json &base = *committed.base.document;
+    if (!m_ownCommits.empty()) {
+        const auto etag = base.find("etag");
+        if (etag != base.end() && etag->is_string()
+            && QString::fromStdString(etag->get_ref<const std::string &>())
+                   == m_ownCommits.back().etag) {
+            m_ownCommits.clear();
+        } else {
+            judgeOwnCommitsLocked(makeSnapshotLocked(committed.base, Snapshot::Source::External));
+        }
+    }
+    const Json &result = *committed.result.document;
+    OwnCommit own;
+    own.etag = QString::fromStdString(result.value("etag", std::string()));
+    own.generation = result.value("serverGeneration", qint64(0));
+    own.operations = request.operations;
+    own.summary = request.summary;
+    own.actor = request.actor;
+    own.committedAt = m_options.clock();
+    own.baseBytes = committed.base.file.bytes;
+    own.result = committed.result.document;
+    m_ownCommits.push_back(std::move(own));
+    if (m_ownCommits.size() > kOwnCommitsKept)
+        m_ownCommits.erase(m_ownCommits.begin());
+}
+
+namespace {
+
+// Whether `theirs` lists `etag` as one of its versions: in its history ring, or as its own etag
+// (our very version, written again by somebody else).
+bool listsVersion(const Json &theirs, const std::string &etag)
+{
+    const auto own = theirs.find("etag");
+    if (own != theirs.end() && own->is_string() && own->get_ref<const std::string &>() == etag)
+        return true;
+    const auto history = theirs.find("history");
+    if (history == theirs.end() || !history->is_array())
+        return false;
+    return std::any_of(history->begin(), history->end(), [&etag](const Json &entry) {
+        const auto entryEtag = entry.is_object() ? entry.find("etag") : entry.end();
+        return entry.is_object() && entryEtag != entry.end() && entryEtag->is_string()
+               && entryEtag->get_ref<const std::string &>() == etag;
+    });
+}
+
+// Whether `theirs` holds what our patch wrote: every place an op wrote has the value our result
+// has there (or is absent in both). Tests are skipped (they guarded our base, not the result);
+// an append is found by the key of what it appended. Reading the places, not applying the ops
+// again, keeps a change they re-applied from looking lost (an append applied twice would not
+// equal theirs).
+bool holdsOurChange(const Json &operations, const Json &ours, const Json &theirs)
+{
+    const Result<JsonPatch> patch = JsonPatch::fromJson(operations);
+    if (!patch.isOk())
+        return false;
+    const auto samePlace = [&](const JsonPointer &place) {
+        const Json *mine = place.find(ours);
+        const Json *other = place.find(theirs);
+        return mine == nullptr ? other == nullptr : other != nullptr && jsonEqual(*mine, *other);
+    };
+    for (const JsonPatch::Operation &op : patch->operations()) {
+        if (op.kind == JsonPatch::Operation::Kind::Test)
+            continue;
+        if (op.kind == JsonPatch::Operation::Kind::Move && !samePlace(op.from))
+            return false;
+        JsonPointer place = op.path;
+        if (!place.isRoot() && place.back() == "-") {
+            const std::string key = jsonElementKeyToken(op.value);
+            if (op.kind != JsonPatch::Operation::Kind::Add || key.empty()) {
+                // An element without a key: look for an equal one.
+                const Json *array = place.parent().find(theirs);
+                if (array == nullptr || !array->is_array()
+                    || std::none_of(array->begin(), array->end(), [&op](const Json &element) {
+                           return jsonEqual(element, op.value);
+                       })) {
+                    return false;
+                }
+                continue;
+            }
+            place = place.parent().child(key);
+        }
+        if (!samePlace(place))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void ManifestService::judgeOwnCommitsLocked(const Snapshot &theirs)
+{
+    if (m_ownCommits.empty())
+        return;
+    const Json &document = theirs.document();
+    // The newest commit of ours that this version descends from confirms itself and the older
+    // ones; those after it were not built on, so each either survives in it or was overwritten.
+    std::size_t first = 0;
+    for (std::size_t i = m_ownCommits.size(); i-- > 0;) {
+        if (listsVersion(document, m_ownCommits[i].etag.toStdString())) {
+            first = i + 1;
+            break;
+        }
+    }
+    for (std::size_t i = first; i < m_ownCommits.size(); ++i) {
+        OwnCommit &own = m_ownCommits[i];
+        if (holdsOurChange(own.operations, *own.result, document))
+            continue;
+        OverwriteReport report;
+        report.ourEtag = own.etag;
+        report.ourGeneration = own.generation;
+        report.theirEtag = theirs.etag();
+        report.theirGeneration = theirs.serverGeneration();
+        report.ourOperations = std::move(own.operations);
+        report.ourSummary = own.summary;
+        report.actor = own.actor;
+        report.committedAt = own.committedAt;
+        report.detectedAt = m_options.clock();
+        Result<Json> base = JsonReader::parse(std::string_view(
+            own.baseBytes.constData(), static_cast<std::size_t>(own.baseBytes.size())));
+        if (base.isOk())
+            report.ourBase = std::make_shared<const Json>(std::move(base).value());
+        report.theirs = theirs;
+        QMetaObject::invokeMethod(
+            this, [this, report] { Q_EMIT overwritten(report); }, Qt::QueuedConnection);
+    }
+    m_ownCommits.clear();
 }
 
 void ManifestService::publishLocked(Snapshot snapshot)

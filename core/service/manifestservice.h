@@ -11,6 +11,9 @@
 #include <QMutex>
 #include <QObject>
 
+#include <memory>
+#include <vector>
+
 namespace runboard {
 
 // The answer to a request made through the queued (asynchronous) interface.
@@ -18,9 +21,32 @@ struct ServiceOutcome
 {
     quint64 requestId = 0;
     bool ok = false;
-    Snapshot snapshot; // ok: the resulting state (open, patch)
+    // ok: the resulting state (open, patch). A failed patch: the newest state the service holds
+    // once it looked at the disk; for etag_conflict, the version that caused the conflict.
+    Snapshot snapshot;
     Error error;       // !ok
     QString watchMode; // open: the watcher's mode, as watchModeDescription() says it
+};
+
+// One of our acknowledged commits that another writer replaced without building on it
+// (DESIGN.md §8): the version that replaced it neither lists our etag in its history nor holds
+// what our patch wrote. Writers that skip the commit protocol (ADE's service takes no
+// cross-process lock) can do this; Runboard says so instead of losing the change silently.
+struct OverwriteReport
+{
+    QString ourEtag;
+    qint64 ourGeneration = 0;
+    QString theirEtag;
+    qint64 theirGeneration = 0;
+    Json ourOperations = Json::array();
+    QString ourSummary; // the request's summary (patchKindSummary) if it had one
+    Actor actor;
+    QDateTime committedAt;
+    QDateTime detectedAt;
+    // The version our patch was made on, for a re-apply through judgeRebase(); null only if it
+    // could not be read back.
+    std::shared_ptr<const Json> ourBase;
+    Snapshot theirs; // the version that replaced ours
 };
 
 // One open run (DESIGN.md §2, §4, §5): the last good snapshot, the watcher, and every operation
@@ -57,6 +83,9 @@ public:
         std::chrono::milliseconds settleDelay{15};
         Clock clock = systemClock();
     };
+
+    // How many of our acknowledged commits are remembered until a later version decides them.
+    static constexpr std::size_t kOwnCommitsKept = 16;
 
     explicit ManifestService(BundleLocation location, QObject *parent = nullptr);
     ManifestService(BundleLocation location, Options options, QObject *parent = nullptr);
@@ -98,8 +127,33 @@ Q_SIGNALS:
                           quint64 sequence);
     void planChanged(const QByteArray &plan);
     void requestFinished(const runboard::ServiceOutcome &outcome);
+    // After the snapshotChanged of the version that replaced ours.
+    void overwritten(const runboard::OverwriteReport &report);
 
 private:
+    // An acknowledged commit of ours, until a later version of the file decides its fate.
+    struct OwnCommit
+    {
+        QString etag;
+        qint64 generation = 0;
+        Json operations;
+        QString summary;
+        Actor actor;
+        QDateTime committedAt;
+        // The base as bytes, not parsed: holding the base document would keep the store from
+        // recycling it for the next commit (ManifestStore::Cache). Parsed only for a report.
+        QByteArray baseBytes;
+        std::shared_ptr<const Json> result; // what we wrote
+    };
+
+    Result<Snapshot> patchLocked(const ManifestStore::PatchRequest &request);
+    void rememberCommitLocked(const ManifestStore::PatchRequest &request,
+                              const ManifestStore::Committed &committed);
+    // Decides every remembered commit against a newer version of the file: confirmed (its etag
+    // is in the version's history, or the version is ours), kept (the version holds what it
+    // wrote) or overwritten (reported, with `theirs` as the replacing version).
+    void judgeOwnCommitsLocked(const Snapshot &theirs);
+
     // All of these run with m_mutex held.
     void lookLocked();
     void publishLocked(Snapshot snapshot);
@@ -123,6 +177,8 @@ private:
     QByteArray m_plan;
     int m_settleLeft = 0;
 
+    std::vector<OwnCommit> m_ownCommits; // oldest first
+
     ManifestWatcher *m_watcher = nullptr; // service thread only
     ManifestWatcher::Mode m_watchMode = ManifestWatcher::Mode::Notify;
     QString m_watchDescription;
@@ -132,4 +188,5 @@ private:
 
 Q_DECLARE_METATYPE(runboard::Snapshot)
 Q_DECLARE_METATYPE(runboard::ServiceOutcome)
+Q_DECLARE_METATYPE(runboard::OverwriteReport)
 Q_DECLARE_METATYPE(runboard::ManifestStore::PatchRequest)

@@ -11,6 +11,8 @@
 //   so a handle may be deleted while requests are in flight.
 // - Snapshots and lifecycle events carry one sequence counter; the handle ignores anything not
 //   newer than what it has delivered, so the GUI can never show an older state after a newer one.
+//   A patch's outcome carries the snapshot it refers to, delivered (if new) before patchFinished,
+//   so the GUI has always seen the version an outcome talks about.
 // - Closing deletes the service with deleteLater() in its own thread; objects still waiting for
 //   that when the thread stops are deleted as the thread finishes.
 // Thread: both classes live in the GUI thread.
@@ -63,6 +65,10 @@ QThread *RunHandle::serviceThread() const
 void RunHandle::onRequestFinished(const ServiceOutcome &outcome)
 {
     if (outcome.requestId != m_openRequest) {
+        // The version the outcome refers to is shown first (it is not newer than what was
+        // delivered when its snapshotChanged came ahead of this).
+        if (!outcome.snapshot.isNull())
+            onSnapshot(outcome.snapshot);
         Q_EMIT patchFinished(outcome);
         return;
     }
@@ -140,6 +146,7 @@ RunHandle *ServiceHost::open(const BundleLocation &location, ManifestService::Op
     connect(service, &ManifestService::snapshotChanged, handle, &RunHandle::onSnapshot);
     connect(service, &ManifestService::lifecycleChanged, handle, &RunHandle::onLifecycle);
     connect(service, &ManifestService::planChanged, handle, &RunHandle::planChanged);
+    connect(service, &ManifestService::overwritten, handle, &RunHandle::overwritten);
 
     handle->m_openRequest = handle->m_nextRequest++;
     QMetaObject::invokeMethod(

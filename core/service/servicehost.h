@@ -45,7 +45,11 @@ Q_SIGNALS:
     void snapshotChanged(const runboard::Snapshot &snapshot);
     void lifecycleChanged(runboard::ManifestService::Lifecycle event, const QString &message);
     void planChanged(const QByteArray &plan);
+    // After the snapshot the outcome refers to: the result, or for a conflict the version that
+    // caused it (snapshotChanged was emitted for it first, unless it was already delivered).
     void patchFinished(const runboard::ServiceOutcome &outcome);
+    // Another writer replaced a version we committed without building on it (DESIGN.md §8).
+    void overwritten(const runboard::OverwriteReport &report);
 
 private:
     friend class ServiceHost;

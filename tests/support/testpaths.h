@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QString>
+#include <QStringList>
 
 namespace runboard::test {
 
@@ -18,6 +19,15 @@ inline QString adeFixtureWorktree()
 {
     const QString path = dataDir() + QStringLiteral("/ade-worktree");
     return QDir(path).exists() ? path : QString();
+}
+
+// manifest.json of the ADE fixture's run, or an empty string if a checkout lost it.
+inline QString adeFixtureManifestPath()
+{
+    const QDir orchestration(adeFixtureWorktree() + QStringLiteral("/.ade/orchestration"));
+    const QStringList runs = orchestration.entryList({QStringLiteral("R-*")}, QDir::Dirs);
+    return runs.isEmpty() ? QString()
+                          : orchestration.filePath(runs.first() + QStringLiteral("/manifest.json"));
 }
 
 } // namespace runboard::test

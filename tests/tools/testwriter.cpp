@@ -4,13 +4,14 @@
 // It changes a run bundle the way the writers Runboard shares a manifest with do: ADE and atomic
 // editors (temp file + rename), editors that save in place (truncate and rewrite the inode),
 // `git pull` / `git checkout` (unlink, recreate, write in pieces), ADE raising the generation
-// without any lock, and other Runboard processes committing through ManifestStore.
+// without any lock, ADE committing from a version it read before another writer's commit, and
+// other Runboard processes committing through ManifestStore.
 //
 // Design considerations
-// - The raw writers (rename, inplace, git, bump) use plain POSIX calls, not GuardedFile: they
-//   stand for programs that know nothing of Runboard, and a writer meant to expose a bug in core
-//   must not share that bug. Only counter, crashloop and holdlock go through core, because they
-//   play another Runboard process.
+// - The raw writers (rename, inplace, git, bump, stale) use plain POSIX calls, not GuardedFile:
+//   they stand for programs that know nothing of Runboard, and a writer meant to expose a bug in
+//   core must not share that bug. Only counter, crashloop and holdlock go through core, because
+//   they play another Runboard process.
 // - Every notable action prints one compact JSON line on stdout with a single write(2) of far
 //   less than PIPE_BUF bytes. Nothing waits in a stdio buffer, so the parent sees each action as
 //   soon as it happened, and a parent that SIGKILLs us never reads half a line.
@@ -22,6 +23,7 @@
 #include "bundlelock.h"
 #include "clock.h"
 #include "error.h"
+#include "jsonpatch.h"
 #include "jsonreader.h"
 #include "jsonwriter.h"
 #include "manifeststore.h"
@@ -61,6 +63,9 @@ const char kUsage[] = "usage: runboard-testwriter <command> ...\n"
                       "  bump BUNDLE [--title T] [--keep-etag]\n"
                       "                                    change the title and raise the "
                       "generation, without the lock\n"
+                      "  stale BUNDLE [--title T] [--delay-ms N] [--ops FILE]\n"
+                      "                                    read, wait for a line on stdin, then "
+                      "commit on what was read, as ADE does\n"
                       "  counter BUNDLE --count N [--session S]\n"
                       "                                    N commits incrementing /counter\n"
                       "  crashloop BUNDLE                  commits incrementing /counter, "
@@ -228,34 +233,65 @@ int runGit(const QString &path, const QString &source, int pauseMs)
     return kExitOk;
 }
 
-// What ADE (or a second ADE instance) does to a manifest it owns: a new title, the next
-// generation with an etag of its own, history, all written by rename and without Runboard's
-// lock, which ADE does not know. --keep-etag is a person editing the file by hand instead.
-int runBump(const QString &bundle, const std::optional<QString> &title, bool keepEtag)
+// A bundle's manifest as a writer reads it before changing it: parsed, with an integer
+// serverGeneration and a string etag. `path` receives the manifest's path.
+Result<Json> readCommitted(const QString &bundle, QString *path)
 {
     const Result<BundleLocation> location = ManifestStore::locate(bundle);
     if (!location.isOk())
-        return fail(location.error());
-    const QString &path = location->manifestPath;
-    const Result<QByteArray> bytes = readWhole(path);
+        return location.error();
+    *path = location->manifestPath;
+    const Result<QByteArray> bytes = readWhole(*path);
     if (!bytes.isOk())
-        return fail(bytes.error());
+        return bytes.error();
     Result<Json> parsed = JsonReader::parse(
         std::string_view(bytes->constData(), static_cast<std::size_t>(bytes->size())));
     if (!parsed.isOk())
-        return fail(parsed.error());
-    Json document = std::move(parsed).value();
+        return parsed.error();
+    const Json &document = parsed.value();
     const auto generationField = document.find("serverGeneration");
     const auto etagField = document.find("etag");
     if (!document.is_object() || generationField == document.end()
         || !generationField->is_number_integer() || etagField == document.end()
         || !etagField->is_string())
-        return fail(Error{ErrorCode::Unreadable,
-                          path + QStringLiteral(": no integer serverGeneration or string etag"),
-                          Json{{"path", path.toStdString()}}});
+        return Error{ErrorCode::Unreadable,
+                     *path + QStringLiteral(": no integer serverGeneration or string etag"),
+                     Json{{"path", path->toStdString()}}};
+    return parsed;
+}
 
-    qint64 generation = generationField->get<qint64>();
-    std::string etag = etagField->get<std::string>();
+// What ADE's service sets when it commits: the generation, its etag, updatedAt and a history
+// entry in a ring of 50.
+void commitAsAde(Json &document, qint64 generation, const std::string &etag,
+                 const std::string &summary, const std::string &kinds)
+{
+    const std::string at = isoTimestamp(QDateTime::currentDateTimeUtc()).toStdString();
+    document["serverGeneration"] = generation;
+    document["etag"] = etag;
+    document["updatedAt"] = at;
+    Json &history = document["history"];
+    if (!history.is_array())
+        history = Json::array();
+    history.push_back(
+        Json{{"etag", etag}, {"at", at}, {"summary", summary}, {"patchKindSummary", kinds}});
+    const std::size_t limit = ManifestStore::kHistoryLimit;
+    if (history.size() > limit)
+        history.erase(history.begin(),
+                      history.begin() + static_cast<std::ptrdiff_t>(history.size() - limit));
+}
+
+// What ADE (or a second ADE instance) does to a manifest it owns: a new title, the next
+// generation with an etag of its own, history, all written by rename and without Runboard's
+// lock, which ADE does not know. --keep-etag is a person editing the file by hand instead.
+int runBump(const QString &bundle, const std::optional<QString> &title, bool keepEtag)
+{
+    QString path;
+    Result<Json> read = readCommitted(bundle, &path);
+    if (!read.isOk())
+        return fail(read.error());
+    Json document = std::move(read).value();
+    qint64 generation = document.at("serverGeneration").get<qint64>();
+    std::string etag = document.at("etag").get<std::string>();
     const QString newTitle
         = title.value_or(QStringLiteral("changed by runboard-testwriter %1 at %2")
                              .arg(QCoreApplication::applicationPid())
@@ -264,21 +300,7 @@ int runBump(const QString &bundle, const std::optional<QString> &title, bool kee
     if (!keepEtag) {
         ++generation;
         etag = "g" + std::to_string(generation) + "-external";
-        const std::string at = isoTimestamp(QDateTime::currentDateTimeUtc()).toStdString();
-        document["serverGeneration"] = generation;
-        document["etag"] = etag;
-        document["updatedAt"] = at;
-        Json &history = document["history"];
-        if (!history.is_array())
-            history = Json::array();
-        history.push_back(Json{{"etag", etag},
-                               {"at", at},
-                               {"summary", "external edit"},
-                               {"patchKindSummary", "/title\u00d71"}});
-        const std::size_t limit = ManifestStore::kHistoryLimit;
-        if (history.size() > limit)
-            history.erase(history.begin(),
-                          history.begin() + static_cast<std::ptrdiff_t>(history.size() - limit));
+        commitAsAde(document, generation, etag, "external edit", "/title\u00d71");
     }
     const std::string text = JsonWriter::write(document);
     const QByteArray newBytes(text.data(), static_cast<qsizetype>(text.size()));
@@ -288,6 +310,60 @@ int runBump(const QString &bundle, const std::optional<QString> &title, bool kee
                 {"etag", etag},
                 {"serverGeneration", generation},
                 {"title", newTitle.toStdString()}});
+    return kExitOk;
+}
+
+// ADE's service committing from a version it read earlier, as it can when another process wrote
+// in between (its disk check and its rename are not atomic, and it takes no cross-process lock):
+// reads the manifest and says so, waits for a line on stdin (the parent commits meanwhile), then
+// --delay-ms, then writes its change on what it read: a new title plus the ops of --ops FILE,
+// the next generation of that version with an etag "g<gen>-<8 hex>" and an entry in its own
+// history ring, by temp file and rename, without looking at the disk again.
+int runStale(const QString &bundle, const std::optional<QString> &title, int delayMs,
+             const std::optional<QString> &opsFile)
+{
+    QString path;
+    Result<Json> read = readCommitted(bundle, &path);
+    if (!read.isOk())
+        return fail(read.error());
+    Json document = std::move(read).value();
+    Json ops = Json::array();
+    if (opsFile) {
+        const Result<QByteArray> text = readWhole(*opsFile);
+        if (!text.isOk())
+            return fail(text.error());
+        Result<Json> parsed = JsonReader::parse(
+            std::string_view(text->constData(), static_cast<std::size_t>(text->size())));
+        if (!parsed.isOk())
+            return fail(parsed.error());
+        ops = std::move(parsed).value();
+    }
+    const Result<JsonPatch> patch = JsonPatch::fromJson(ops);
+    if (!patch.isOk())
+        return fail(patch.error());
+    report(Json{{"event", "read"},
+                {"etag", document.at("etag")},
+                {"serverGeneration", document.at("serverGeneration")}});
+
+    char c = 0;
+    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n') {
+    }
+    if (delayMs > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+
+    if (const Result<void> applied = patch->applyInPlace(document); !applied.isOk())
+        return fail(applied.error());
+    document["title"] = title.value_or(QStringLiteral("changed by a stale writer")).toStdString();
+    const qint64 generation = document.at("serverGeneration").get<qint64>() + 1;
+    const std::string etag = ManifestStore::makeEtag(generation).toStdString();
+    commitAsAde(document, generation, etag, "patch",
+                ManifestStore::summarizeOperations(ops).toStdString());
+    const std::string text = JsonWriter::write(document);
+    if (const Result<void> done
+        = renameOver(path, QByteArray(text.data(), static_cast<qsizetype>(text.size())));
+        !done.isOk())
+        return fail(done.error());
+    report(Json{{"event", "committed"}, {"etag", etag}, {"serverGeneration", generation}});
     return kExitOk;
 }
 
@@ -389,6 +465,11 @@ int run(const QStringList &arguments)
     const QCommandLineOption keepEtagOption(QStringLiteral("keep-etag"),
                                             QStringLiteral("a hand edit: keep etag and "
                                                            "generation"));
+    const QCommandLineOption delayOption(
+        QStringLiteral("delay-ms"), QStringLiteral("pause before writing"), QStringLiteral("N"));
+    const QCommandLineOption opsOption(QStringLiteral("ops"),
+                                       QStringLiteral("a JSON Patch to apply as well"),
+                                       QStringLiteral("FILE"));
     const QCommandLineOption countOption(QStringLiteral("count"),
                                          QStringLiteral("number of commits"), QStringLiteral("N"));
     const QCommandLineOption sessionOption(QStringLiteral("session"),
@@ -403,6 +484,10 @@ int run(const QStringList &arguments)
     } else if (command == QStringLiteral("bump")) {
         parser.addOption(titleOption);
         parser.addOption(keepEtagOption);
+    } else if (command == QStringLiteral("stale")) {
+        parser.addOption(titleOption);
+        parser.addOption(delayOption);
+        parser.addOption(opsOption);
     } else if (command == QStringLiteral("counter")) {
         parser.addOption(countOption);
         parser.addOption(sessionOption);
@@ -436,6 +521,17 @@ int run(const QStringList &arguments)
                        parser.isSet(titleOption) ? std::optional(parser.value(titleOption))
                                                  : std::nullopt,
                        parser.isSet(keepEtagOption));
+    if (command == QStringLiteral("stale")) {
+        const std::optional<int> delay
+            = parser.isSet(delayOption) ? nonNegativeInt(parser.value(delayOption)) : 0;
+        if (!delay)
+            return usage(QStringLiteral("--delay-ms takes a number of milliseconds"));
+        return runStale(
+            positional.at(0),
+            parser.isSet(titleOption) ? std::optional(parser.value(titleOption)) : std::nullopt,
+            *delay,
+            parser.isSet(opsOption) ? std::optional(parser.value(opsOption)) : std::nullopt);
+    }
     if (command == QStringLiteral("counter")) {
         const std::optional<int> count
             = parser.isSet(countOption) ? nonNegativeInt(parser.value(countOption)) : std::nullopt;

@@ -74,6 +74,8 @@ private Q_SLOTS:
     void refusals();
     void refusesWhileAnotherRunboardHoldsTheLock();
     void anEmptyPatchWritesNothing();
+    void aPatchOfTestsOnlyWritesNothing_data();
+    void aPatchOfTestsOnlyWritesNothing();
     void aLongLivedStoreKeepsTheIndexCurrent();
     void theCacheNeverStandsInForTheDisk();
     void aDraftMadeBeforeTheLockIsDroppedWhenTheDiskMoved();
@@ -662,6 +664,66 @@ void tst_ManifestStore::anEmptyPatchWritesNothing()
     const auto committed = store.commit(request(QStringLiteral("g1-0a1b2c3d"), "[]"));
     RUNBOARD_VERIFY_OK(committed);
     QVERIFY(!committed->written);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+}
+
+void tst_ManifestStore::aPatchOfTestsOnlyWritesNothing_data()
+{
+    QTest::addColumn<int>("role");
+    QTest::addColumn<bool>("caching");
+    for (const bool caching : {false, true}) {
+        for (const ActorRole role :
+             {ActorRole::Lead, ActorRole::Worker, ActorRole::Validator, ActorRole::User}) {
+            const QString name
+                = actorRoleName(role)
+                  + (caching ? QStringLiteral(", caching") : QStringLiteral(", one-shot"));
+            QTest::newRow(qPrintable(name)) << int(role) << caching;
+        }
+    }
+}
+
+// What undo's and scripts' guards send: tests that change nothing. Passing, they answer ok with
+// the fresh base and write nothing, for every role (the policy never blames the `test` op for
+// the commit's own etag or generation); failing, they are invalid_patch naming the op. The file
+// stays byte for byte as it was either way.
+void tst_ManifestStore::aPatchOfTestsOnlyWritesNothing()
+{
+    QFETCH(int, role);
+    QFETCH(bool, caching);
+    TempBundle bundle;
+    const QByteArray before = bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+    store.setCaching(caching);
+    const auto actor = ActorRole(role);
+    const QString session = actor == ActorRole::Lead ? QStringLiteral("S-lead") : QString();
+
+    const auto passing = store.commit(request(QStringLiteral("g1-0a1b2c3d"),
+                                              R"([{"op":"test","path":"/version","value":1},
+                                                  {"op":"test","path":"/etag","value":"g1-0a1b2c3d"}])",
+                                              actor, session));
+    RUNBOARD_VERIFY_OK(passing);
+    QVERIFY(!passing->written);
+    QCOMPARE(passing->result.file.bytes, before);
+    QCOMPARE(etagOf(*passing->result.document), QStringLiteral("g1-0a1b2c3d"));
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+
+    const auto failing = store.commit(request(QStringLiteral("g1-0a1b2c3d"),
+                                              R"([{"op":"test","path":"/version","value":1},
+                                                  {"op":"test","path":"/title","value":"other"}])",
+                                              actor, session));
+    QVERIFY(!failing.isOk());
+    QCOMPARE(failing.error().code, ErrorCode::InvalidPatch);
+    QCOMPARE(failing.error().details.value("opIndex", -1), 1);
+    QVERIFY2(failing.error().message.contains(QStringLiteral("/title")),
+             qPrintable(failing.error().message));
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
+
+    // A stale etag is still a conflict, tests or not.
+    const auto stale
+        = store.commit(request(QStringLiteral("g0-00000000"),
+                               R"([{"op":"test","path":"/version","value":1}])", actor, session));
+    QVERIFY(!stale.isOk());
+    QCOMPARE(stale.error().code, ErrorCode::EtagConflict);
     QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), before);
 }
 

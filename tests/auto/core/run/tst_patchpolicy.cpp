@@ -283,6 +283,7 @@ private Q_SLOTS:
     void errorDetails();
     void unknownRole();
     void emptyPatchPasses();
+    void testsOnlyNeverBlameTheBookkeeping();
 };
 
 void tst_PatchPolicy::verifyPolicyRow()
@@ -1310,6 +1311,28 @@ void tst_PatchPolicy::emptyPatchPasses()
     for (const ActorRole role :
          {ActorRole::Lead, ActorRole::Worker, ActorRole::Validator, ActorRole::User}) {
         RUNBOARD_VERIFY_OK(PatchPolicy::check(base, JsonPatch(), base, Actor{role, QString()}));
+    }
+}
+
+// A patch of tests writes nothing. The result the store checks carries the commit's new etag,
+// generation, updatedAt and history entry; none of that is the `test` op's doing.
+void tst_PatchPolicy::testsOnlyNeverBlameTheBookkeeping()
+{
+    const Json base = manifestWith({});
+    const JsonPatch patch = patchFrom(R"([{"op": "test", "path": "/version", "value": 1},
+                                         {"op": "test", "path": "/tasks/{id:T-1}/status",
+                                          "value": "in_progress"}])");
+    Json result = base;
+    result["serverGeneration"] = 4;
+    result["updatedAt"] = "2026-07-22T10:00:00.000Z";
+    result["etag"] = "g4-0e0e0e0e";
+    result["history"].push_back(
+        Json{{"etag", "g4-0e0e0e0e"}, {"at", "2026-07-22T10:00:00.000Z"}, {"summary", "patch"}});
+    for (const ActorRole role :
+         {ActorRole::Lead, ActorRole::Worker, ActorRole::Validator, ActorRole::User}) {
+        const Actor actor{role, role == ActorRole::Worker ? text("S-worker") : QString()};
+        RUNBOARD_VERIFY_OK(PatchPolicy::check(base, patch, base, actor));
+        RUNBOARD_VERIFY_OK(PatchPolicy::check(base, patch, result, actor));
     }
 }
 

@@ -3,6 +3,7 @@
 // our own writes are recognised by content; broken, foreign or missing files suspend editing and
 // keep the last good state; a sign of life ends a stall.
 
+#include "jsonpatch.h"
 #include "jsonwriter.h"
 #include "manifestservice.h"
 #include "resultcheck.h"
@@ -51,28 +52,74 @@ Json manifestAt(const TempBundle &bundle, int generation, const char *title)
     return m;
 }
 
+// The first argument of every signal a spy recorded.
+template<typename T>
+QList<T> firstArgumentsIn(const QSignalSpy &spy)
+{
+    QList<T> list;
+    for (const QList<QVariant> &args : spy)
+        list << args.at(0).value<T>();
+    return list;
+}
+
 QList<Snapshot> snapshotsIn(const QSignalSpy &spy)
 {
-    QList<Snapshot> list;
-    for (const QList<QVariant> &args : spy)
-        list << args.at(0).value<Snapshot>();
-    return list;
+    return firstArgumentsIn<Snapshot>(spy);
 }
 
 QList<ManifestService::Lifecycle> eventsIn(const QSignalSpy &spy)
 {
-    QList<ManifestService::Lifecycle> list;
-    for (const QList<QVariant> &args : spy)
-        list << args.at(0).value<ManifestService::Lifecycle>();
-    return list;
+    return firstArgumentsIn<ManifestService::Lifecycle>(spy);
+}
+
+// A user's patch replacing one member of the manifest.
+ManifestStore::PatchRequest replacePatch(const QString &etag, const char *path,
+                                         const std::string &value)
+{
+    ManifestStore::PatchRequest request;
+    request.ifMatchEtag = etag;
+    request.operations = Json::array({{{"op", "replace"}, {"path", path}, {"value", value}}});
+    request.actor = Actor{ActorRole::User, QString()};
+    return request;
 }
 
 ManifestStore::PatchRequest titlePatch(const QString &etag, const std::string &title)
 {
-    ManifestStore::PatchRequest request;
-    request.ifMatchEtag = etag;
-    request.operations = Json::array({{{"op", "replace"}, {"path", "/title"}, {"value", title}}});
-    request.actor = Actor{ActorRole::User, QString()};
+    return replacePatch(etag, "/title", title);
+}
+
+// Another writer's commit built on `base`: the title changed (plus `ops`), the next generation of
+// base with an etag of its own and a history entry in base's ring, as ADE's service writes it.
+Json committedOn(const Json &base, const char *etag, const char *title, const char *ops = "[]")
+{
+    Result<JsonPatch> patch = JsonPatch::fromJson(Json::parse(ops));
+    Result<Json> applied = patch.isOk() ? patch->apply(base) : Result<Json>(patch.error());
+    if (!applied.isOk())
+        qFatal("bad ops in test: %s", qPrintable(applied.error().message));
+    Json next = std::move(applied).value();
+    next["title"] = title;
+    next["serverGeneration"] = base.at("serverGeneration").get<int>() + 1;
+    next["etag"] = etag;
+    next["updatedAt"] = "2026-07-22T10:00:00.000Z";
+    next["history"].push_back(Json{{"etag", etag},
+                                   {"at", "2026-07-22T10:00:00.000Z"},
+                                   {"summary", "patch"},
+                                   {"patchKindSummary", "/title\u00d71"}});
+    return next;
+}
+
+QList<OverwriteReport> reportsIn(const QSignalSpy &spy)
+{
+    return firstArgumentsIn<OverwriteReport>(spy);
+}
+
+// A patch of /goalSummary, as the window sends it: the person's session and summary.
+ManifestStore::PatchRequest goalPatch(const QString &etag, const std::string &goal)
+{
+    ManifestStore::PatchRequest request = replacePatch(etag, "/goalSummary", goal);
+    request.actor.sessionId = QStringLiteral("user:ana@box");
+    request.summary = QStringLiteral("user:ana@box: goalSummary \u2192 '")
+                      + QString::fromStdString(goal) + u'\'';
     return request;
 }
 
@@ -101,6 +148,11 @@ private Q_SLOTS:
     void aHeartbeatEndsAStall();
     void pollingModeNoticesChanges();
     void subscribersNeverSeeANewerStateThenAnOlderOne();
+    void aVersionNotBuiltOnOursIsReportedOverwritten();
+    void overwrittenOrNot_data();
+    void overwrittenOrNot();
+    void onlyTheNewestOfOurCommitsCanBeOverwritten();
+    void aQueuedConflictCarriesTheVersionThatCausedIt();
 
 private:
     void start(ManifestService::Options options = {});
@@ -442,6 +494,140 @@ void tst_ManifestService::subscribersNeverSeeANewerStateThenAnOlderOne()
     QVERIFY(eventsIn(*m_events).isEmpty());
     qInfo("%d commits of ours, %lld snapshots seen", committed.load(), qlonglong(seen.size()));
     QVERIFY(committed.load() >= 2);
+}
+
+// DESIGN.md §8: a writer that skips the protocol replaces the version we just committed with
+// one built on our base. Our etag is not in its history and our change is not in it: we say so,
+// once, after the snapshot of their version, with what a re-apply needs.
+void tst_ManifestService::aVersionNotBuiltOnOursIsReportedOverwritten()
+{
+    start();
+    QSignalSpy reports(m_service.get(), &ManifestService::overwritten);
+    const Json base = m_bundle->readManifest();
+    const Result<Snapshot> ours
+        = m_service->patch(goalPatch(QStringLiteral("g1-0a1b2c3d"), "Ours"));
+    RUNBOARD_VERIFY_OK(ours);
+
+    renameOver(*m_bundle, bytesOf(committedOn(base, "g2-5ade5ade", "Theirs")));
+    QVERIFY(reports.wait());
+    QCOMPARE(m_service->snapshot().etag(), QStringLiteral("g2-5ade5ade"));
+    QCOMPARE(snapshotsIn(*m_snapshots).constLast().etag(), QStringLiteral("g2-5ade5ade"));
+    const OverwriteReport report = reportsIn(reports).constFirst();
+    QCOMPARE(report.ourEtag, ours->etag());
+    QCOMPARE(report.ourGeneration, qint64(2));
+    QCOMPARE(report.theirEtag, QStringLiteral("g2-5ade5ade"));
+    QCOMPARE(report.theirGeneration, qint64(2));
+    QCOMPARE(report.theirs.etag(), QStringLiteral("g2-5ade5ade"));
+    QCOMPARE(QString::fromStdString(report.ourOperations.dump()),
+             QStringLiteral(R"([{"op":"replace","path":"/goalSummary","value":"Ours"}])"));
+    QCOMPARE(report.ourSummary, QStringLiteral("user:ana@box: goalSummary \u2192 'Ours'"));
+    QCOMPARE(report.actor.role, ActorRole::User);
+    QCOMPARE(report.actor.sessionId, QStringLiteral("user:ana@box"));
+    QVERIFY(report.committedAt.isValid());
+    QVERIFY(report.detectedAt >= report.committedAt);
+    QVERIFY(report.ourBase != nullptr);
+    QCOMPARE(QString::fromStdString(report.ourBase->dump()), QString::fromStdString(base.dump()));
+
+    // Decided once: further versions say nothing more.
+    renameOver(*m_bundle, bytesOf(committedOn(m_bundle->readManifest(), "g3-5ade5ade", "Later")));
+    QTRY_COMPARE(m_service->snapshot().etag(), QStringLiteral("g3-5ade5ade"));
+    QCoreApplication::sendPostedEvents(m_service.get(), QEvent::MetaCall);
+    QCOMPARE(reports.count(), 1);
+}
+
+void tst_ManifestService::overwrittenOrNot_data()
+{
+    QTest::addColumn<bool>("onOurs"); // their version is built on ours (else on our base)
+    QTest::addColumn<QByteArray>("theirOps");
+    QTest::addColumn<bool>("overwritten");
+    QTest::newRow("built on our base") << false << QByteArray("[]") << true;
+    QTest::newRow("built on ours") << true << QByteArray("[]") << false;
+    QTest::newRow("our change re-applied by them")
+        << false << QByteArray(R"([{"op":"replace","path":"/goalSummary","value":"Ours"}])")
+        << false;
+    QTest::newRow("our place changed again by them")
+        << false << QByteArray(R"([{"op":"replace","path":"/goalSummary","value":"Other"}])")
+        << true;
+}
+
+void tst_ManifestService::overwrittenOrNot()
+{
+    QFETCH(bool, onOurs);
+    QFETCH(QByteArray, theirOps);
+    QFETCH(bool, overwritten);
+    start();
+    QSignalSpy reports(m_service.get(), &ManifestService::overwritten);
+    const Json base = m_bundle->readManifest();
+    RUNBOARD_VERIFY_OK(m_service->patch(goalPatch(QStringLiteral("g1-0a1b2c3d"), "Ours")));
+    const Json theirs = committedOn(onOurs ? m_bundle->readManifest() : base, "g9-5ade5ade",
+                                    "Theirs", theirOps.constData());
+    renameOver(*m_bundle, bytesOf(theirs));
+    QTRY_COMPARE(m_service->snapshot().etag(), QStringLiteral("g9-5ade5ade"));
+    // A report is posted right behind the snapshot it follows.
+    QCoreApplication::sendPostedEvents(m_service.get(), QEvent::MetaCall);
+    QCOMPARE(reports.count(), overwritten ? 1 : 0);
+}
+
+// Our commit on top of our own last commit confirms that one: only the newest can be reported,
+// and an append of ours that they took over is found by its id.
+void tst_ManifestService::onlyTheNewestOfOurCommitsCanBeOverwritten()
+{
+    start();
+    QSignalSpy reports(m_service.get(), &ManifestService::overwritten);
+    RUNBOARD_VERIFY_OK(m_service->patch(goalPatch(QStringLiteral("g1-0a1b2c3d"), "First")));
+    const Json base = m_bundle->readManifest();
+    ManifestStore::PatchRequest append;
+    append.ifMatchEtag = QString::fromStdString(base.at("etag").get<std::string>());
+    append.actor = Actor{ActorRole::Lead, QStringLiteral("S-lead")};
+    append.operations = Json::parse(R"([{"op":"add","path":"/tasks/-","value":{"id":"T-9",
+        "phaseId":"planning","title":"Nine","description":"","status":"pending",
+        "validationGate":{"required":false,"stepIds":[]}}}])");
+    const Result<Snapshot> second = m_service->patch(append);
+    RUNBOARD_VERIFY_OK(second);
+
+    // They took our task over (appended it themselves), built on the first commit.
+    renameOver(*m_bundle, bytesOf(committedOn(base, "g3-5ade5ade", "Theirs",
+                                              R"([{"op":"add","path":"/tasks/-","value":{
+        "id":"T-9","phaseId":"planning","title":"Nine","description":"","status":"pending",
+        "validationGate":{"required":false,"stepIds":[]}}}])")));
+    QTRY_COMPARE(m_service->snapshot().etag(), QStringLiteral("g3-5ade5ade"));
+    QCoreApplication::sendPostedEvents(m_service.get(), QEvent::MetaCall);
+    QCOMPARE(reports.count(), 0);
+
+    // Now our next commit, and a version built on the one before it.
+    const Json before = m_bundle->readManifest();
+    const Result<Snapshot> third
+        = m_service->patch(goalPatch(QStringLiteral("g3-5ade5ade"), "Third"));
+    RUNBOARD_VERIFY_OK(third);
+    renameOver(*m_bundle, bytesOf(committedOn(before, "g4-5ade5ade", "Theirs again")));
+    QVERIFY(reports.wait());
+    QCOMPARE(reportsIn(reports).constFirst().ourEtag, third->etag());
+    QCOMPARE(reportsIn(reports).constFirst().theirEtag, QStringLiteral("g4-5ade5ade"));
+    QCoreApplication::sendPostedEvents(m_service.get(), QEvent::MetaCall);
+    QCOMPARE(reports.count(), 1);
+}
+
+// Through the queued interface, a conflict's answer carries the version that caused it, and
+// its snapshot was published before the answer.
+void tst_ManifestService::aQueuedConflictCarriesTheVersionThatCausedIt()
+{
+    start();
+    QSignalSpy finished(m_service.get(), &ManifestService::requestFinished);
+    QStringList order;
+    connect(m_service.get(), &ManifestService::snapshotChanged, this,
+            [&order](const Snapshot &snapshot) { order << snapshot.etag(); });
+    connect(m_service.get(), &ManifestService::requestFinished, this,
+            [&order](const ServiceOutcome &) { order << QStringLiteral("finished"); });
+    renameOver(*m_bundle, bytesOf(manifestAt(*m_bundle, 2, "Theirs")));
+    m_service->patchRequested(7, titlePatch(QStringLiteral("g1-0a1b2c3d"), "Mine"));
+    QVERIFY(finished.wait());
+    const auto outcome = finished.constFirst().at(0).value<ServiceOutcome>();
+    QCOMPARE(outcome.requestId, quint64(7));
+    QVERIFY(!outcome.ok);
+    QCOMPARE(outcome.error.code, ErrorCode::EtagConflict);
+    QCOMPARE(outcome.snapshot.etag(), QStringLiteral("g2-external"));
+    QCOMPARE(order, (QStringList{QStringLiteral("g2-external"), QStringLiteral("finished")}));
+    QCOMPARE(m_bundle->readManifest().at("title").get<std::string>(), std::string("Theirs"));
 }
 
 QTEST_GUILESS_MAIN(tst_ManifestService)

@@ -24,6 +24,7 @@
 #include "guardedfile.h"
 #include "jsonreader.h"
 #include "jsonwriter.h"
+#include "manifestservice.h"
 #include "manifeststore.h"
 #include "manifestvalidator.h"
 #include "resultcheck.h"
@@ -35,6 +36,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
@@ -118,6 +120,13 @@ public:
     }
 
     void closeStdin() { m_process.closeWriteChannel(); }
+
+    // A line on the writer's stdin (the stale writer waits for one).
+    bool send(const QByteArray &line)
+    {
+        m_process.write(line + '\n');
+        return m_process.waitForBytesWritten(kEventTimeoutMs);
+    }
 
     // SIGKILL, then reap: a reaped pid is gone for kill(pid, 0), as for the stale file checks.
     void kill()
@@ -287,6 +296,8 @@ private Q_SLOTS:
     void writersKilledAtRandomLeaveAValidRun();
     void anEmptyLockFileLeftByAKilledWriterDoesNotBlock();
     void aGitReplacementIsNeverLoadedAsHalfAFile();
+    void aWriterThatOverwritesOursIsReported_data();
+    void aWriterThatOverwritesOursIsReported();
 
 private:
     void setUpRun(TempBundle &bundle, QByteArray *bytes);
@@ -794,6 +805,89 @@ void tst_MultiProcess::aGitReplacementIsNeverLoadedAsHalfAFile()
         qInfo("git replacement, round %d: %d complete loads, %d not found, %d unreadable", round,
               complete, notFound, unreadable);
     }
+}
+
+void tst_MultiProcess::aWriterThatOverwritesOursIsReported_data()
+{
+    QTest::addColumn<QString>("writer");   // stale: built on our base; bump: built on ours
+    QTest::addColumn<int>("delayMs");      // how long the stale writer waits after our commit
+    QTest::addColumn<bool>("reapplies");   // the stale writer applies our patch as well
+    QTest::addColumn<bool>("overwritten"); // what the service must report
+    QTest::newRow("at once, on our base") << QStringLiteral("stale") << 0 << false << true;
+    QTest::newRow("after a delay, on our base") << QStringLiteral("stale") << 400 << false << true;
+    QTest::newRow("our change re-applied by them") << QStringLiteral("stale") << 0 << true << false;
+    QTest::newRow("built on ours") << QStringLiteral("bump") << 0 << false << false;
+}
+
+// Issue 14, measured with ADE: a writer that takes no lock read generation 1, we committed
+// generation 2, and it renamed its own generation 2 (built on 1) over ours. The protocol cannot
+// stop a writer that does not take part in it, but the service must notice and say so exactly
+// once, with both etags; a writer that built on ours, or took our change over, is no overwrite.
+void tst_MultiProcess::aWriterThatOverwritesOursIsReported()
+{
+    QFETCH(QString, writer);
+    QFETCH(int, delayMs);
+    QFETCH(bool, reapplies);
+    QFETCH(bool, overwritten);
+    TempBundle bundle;
+    QByteArray initial;
+    setUpRun(bundle, &initial);
+    if (QTest::currentTestFailed())
+        return;
+    const QString opsPath = bundle.worktreePath() + QStringLiteral("/ours.json");
+    const Json ourOps = goalPatch(QString(), QStringLiteral("Ours")).operations;
+    QVERIFY(writeWholeFile(opsPath, manifestBytes(ourOps)));
+
+    ManifestService service(locationOf(bundle));
+    QSignalSpy reports(&service, &ManifestService::overwritten);
+    RUNBOARD_VERIFY_OK(service.open());
+    const QString baseEtag = service.snapshot().etag();
+
+    std::unique_ptr<Writer> other;
+    if (writer == QStringLiteral("stale")) {
+        QStringList arguments{QStringLiteral("stale"),      bundle.bundlePath(),
+                              QStringLiteral("--title"),    QStringLiteral("Theirs"),
+                              QStringLiteral("--delay-ms"), QString::number(delayMs)};
+        if (reapplies)
+            arguments << QStringLiteral("--ops") << opsPath;
+        other = std::make_unique<Writer>(arguments);
+        const std::optional<Json> read = other->waitForEvent("read");
+        QVERIFY2(read, other->diagnostics().constData());
+        QCOMPARE(stringAt(*read, "etag"), baseEtag);
+    }
+    const Result<Snapshot> ours = service.patch(goalPatch(baseEtag, QStringLiteral("Ours")));
+    RUNBOARD_VERIFY_OK(ours);
+    if (other) {
+        QVERIFY(other->send("go"));
+    } else {
+        other = std::make_unique<Writer>(QStringList{QStringLiteral("bump"), bundle.bundlePath(),
+                                                     QStringLiteral("--title"),
+                                                     QStringLiteral("Theirs")});
+    }
+    QVERIFY2(other->finish(), other->diagnostics().constData());
+    const std::vector<Json> done
+        = other->events(writer == QStringLiteral("stale") ? "committed" : "bumped");
+    QCOMPARE(done.size(), std::size_t(1));
+    const QString theirEtag = stringAt(done.front(), "etag");
+
+    QTRY_COMPARE_WITH_TIMEOUT(service.snapshot().etag(), theirEtag, kEventTimeoutMs);
+    // A report is posted right behind the snapshot of the version it is about.
+    QCoreApplication::sendPostedEvents(&service, QEvent::MetaCall);
+    QCOMPARE(reports.count(), overwritten ? 1 : 0);
+    const Json onDisk = Json::parse(bundle.readFile(QStringLiteral("manifest.json")).toStdString());
+    QCOMPARE(stringAt(onDisk, "title"), QStringLiteral("Theirs"));
+    QCOMPARE(stringAt(onDisk, "goalSummary") == QStringLiteral("Ours"), !overwritten);
+    if (!overwritten)
+        return;
+    const auto report = reports.constFirst().at(0).value<OverwriteReport>();
+    QCOMPARE(report.ourEtag, ours->etag());
+    QCOMPARE(report.ourGeneration, qint64(2));
+    QCOMPARE(report.theirEtag, theirEtag);
+    QCOMPARE(report.theirGeneration, qint64(2));
+    QCOMPARE(manifestBytes(report.ourOperations), manifestBytes(ourOps));
+    QVERIFY(report.ourBase != nullptr);
+    QCOMPARE(stringAt(*report.ourBase, "etag"), baseEtag);
+    QCOMPARE(report.theirs.etag(), theirEtag);
 }
 
 QTEST_GUILESS_MAIN(tst_MultiProcess)

@@ -39,6 +39,14 @@ ManifestStore::PatchRequest titlePatch(const QString &etag)
     return request;
 }
 
+// Opens the bundle's run and waits until it is open; nullptr when it did not open.
+RunHandle *openRun(ServiceHost &host, const TempBundle &bundle)
+{
+    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
+    QSignalSpy opened(run, &RunHandle::opened);
+    return opened.wait() ? run : nullptr;
+}
+
 } // namespace
 
 class tst_ServiceHost : public QObject
@@ -50,6 +58,7 @@ private Q_SLOTS:
     void reportsARunThatCannotBeOpened();
     void deliversExternalChangesInOrder();
     void patchesAndConflictsComeBackAsSignals();
+    void anOverwriteIsForwarded();
     void closingWithRequestsInFlightIsSafe();
 };
 
@@ -106,14 +115,22 @@ void tst_ServiceHost::deliversExternalChangesInOrder()
     QCOMPARE(previous, 6);
 }
 
+// Every outcome comes after the version it refers to: the result of a commit, or for a conflict
+// the version that caused it, even when the watcher has not reported that version yet.
 void tst_ServiceHost::patchesAndConflictsComeBackAsSignals()
 {
     TempBundle bundle;
     bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
     ServiceHost host;
-    RunHandle *run = host.open(ManifestStore::locate(bundle.bundlePath()).value());
-    QVERIFY(QSignalSpy(run, &RunHandle::opened).wait());
+    RunHandle *run = openRun(host, bundle);
+    QVERIFY(run != nullptr);
     QSignalSpy finished(run, &RunHandle::patchFinished);
+    QStringList shownWhenFinished; // "<the handle's etag> <the outcome's etag>"
+    connect(run, &RunHandle::patchFinished, this,
+            [run, &shownWhenFinished](const ServiceOutcome &outcome) {
+                shownWhenFinished << run->snapshot().etag() + QLatin1Char(' ')
+                                         + outcome.snapshot.etag();
+            });
 
     const quint64 first = run->requestPatch(titlePatch(run->snapshot().etag()));
     QVERIFY(finished.wait());
@@ -122,6 +139,8 @@ void tst_ServiceHost::patchesAndConflictsComeBackAsSignals()
     QVERIFY(outcome.ok);
     QCOMPARE(outcome.snapshot.source(), Snapshot::Source::Self);
     QCOMPARE(bundle.readManifest().at("title").get<std::string>(), std::string("From the GUI"));
+    const QString ours = outcome.snapshot.etag();
+    QCOMPARE(shownWhenFinished.takeFirst(), ours + QLatin1Char(' ') + ours);
 
     const quint64 second = run->requestPatch(titlePatch(QStringLiteral("g1-0a1b2c3d")));
     QVERIFY(finished.wait());
@@ -129,6 +148,47 @@ void tst_ServiceHost::patchesAndConflictsComeBackAsSignals()
     QCOMPARE(outcome.requestId, second);
     QVERIFY(!outcome.ok);
     QCOMPARE(outcome.error.code, ErrorCode::EtagConflict);
+    QCOMPARE(shownWhenFinished.takeFirst(), ours + QLatin1Char(' ') + ours);
+
+    Json theirs = TempBundle::minimalManifest(bundle.runId(), 7);
+    theirs["etag"] = "g7-external";
+    renameOver(bundle, theirs);
+    run->requestPatch(titlePatch(ours));
+    QVERIFY(finished.wait());
+    outcome = finished.takeFirst().at(0).value<ServiceOutcome>();
+    QCOMPARE(outcome.error.code, ErrorCode::EtagConflict);
+    QCOMPARE(outcome.snapshot.etag(), QStringLiteral("g7-external"));
+    QCOMPARE(shownWhenFinished.takeFirst(), QStringLiteral("g7-external g7-external"));
+}
+
+void tst_ServiceHost::anOverwriteIsForwarded()
+{
+    TempBundle bundle;
+    const Json base = TempBundle::minimalManifest(bundle.runId());
+    bundle.writeManifest(base);
+    ServiceHost host;
+    RunHandle *run = openRun(host, bundle);
+    QVERIFY(run != nullptr);
+    QSignalSpy finished(run, &RunHandle::patchFinished);
+    QSignalSpy overwritten(run, &RunHandle::overwritten);
+    run->requestPatch(titlePatch(run->snapshot().etag()));
+    QVERIFY(finished.wait());
+    const auto ours = finished.takeFirst().at(0).value<ServiceOutcome>();
+    QVERIFY(ours.ok);
+
+    // Built on our base, not on ours: our title is gone.
+    Json theirs = base;
+    theirs["etag"] = "g2-external";
+    theirs["serverGeneration"] = 2;
+    theirs["goalSummary"] = "Theirs";
+    renameOver(bundle, theirs);
+    QVERIFY(overwritten.wait());
+    const auto report = overwritten.constFirst().at(0).value<OverwriteReport>();
+    QCOMPARE(report.ourEtag, ours.snapshot.etag());
+    QCOMPARE(report.theirEtag, QStringLiteral("g2-external"));
+    QCOMPARE(run->snapshot().etag(), QStringLiteral("g2-external"));
+    QVERIFY(report.ourBase != nullptr);
+    QCOMPARE(report.ourBase->at("title").get<std::string>(), std::string("Test run"));
 }
 
 void tst_ServiceHost::closingWithRequestsInFlightIsSafe()
