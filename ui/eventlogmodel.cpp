@@ -129,6 +129,7 @@ void EventLogModel::setSnapshot(const Snapshot &snapshot, const QDateTime &now)
         event.kind = EventKind::OwnChange;
         break;
     }
+    event.etag = snapshot.etag();
     event.detail = tr("generation %1 (%2)").arg(snapshot.serverGeneration()).arg(snapshot.etag());
     if (!history.isEmpty() && history.constLast().etag == snapshot.etag()) {
         const Manifest::HistoryEntry &last = history.constLast();
@@ -159,18 +160,7 @@ void EventLogModel::addLifecycle(ManifestService::Lifecycle lifecycle, const QSt
         what = tr("rollback");
         break;
     }
-    addEvent({now, EventKind::Lifecycle, what + QStringLiteral(": ") + message, message});
-}
-
-void EventLogModel::addPatchOutcome(const ServiceOutcome &outcome, const QDateTime &now)
-{
-    if (outcome.ok)
-        return;
-    const EventKind kind
-        = outcome.error.code == ErrorCode::EtagConflict ? EventKind::Conflict : EventKind::Error;
-    addEvent({now, kind,
-              errorCodeName(outcome.error.code) + QStringLiteral(": ") + outcome.error.message,
-              outcome.error.message});
+    addEvent({now, EventKind::Lifecycle, what + QStringLiteral(": ") + message, message, {}});
 }
 
 void EventLogModel::addEvent(Event event)
@@ -183,6 +173,23 @@ void EventLogModel::addEvent(Event event)
         m_events.resize(kMaxEvents);
         endRemoveRows();
     }
+}
+
+void EventLogModel::describeOwnChange(const QString &etag, const QString &text,
+                                      const QDateTime &now)
+{
+    // The snapshot of a change arrives just before its answer: it is among the newest rows.
+    constexpr int kLookedAt = 20;
+    for (int row = 0; row < qMin(int(m_events.size()), kLookedAt); ++row) {
+        Event &event = m_events[row];
+        if (event.etag != etag || event.kind != EventKind::OwnChange)
+            continue;
+        event.toolTip = event.detail;
+        event.detail = text;
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        return;
+    }
+    addEvent({now, EventKind::OwnChange, text, QString(), etag});
 }
 
 void EventLogModel::clear()

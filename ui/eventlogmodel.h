@@ -32,6 +32,7 @@ public:
         EventKind kind = EventKind::ExternalChange;
         QString detail;
         QString toolTip;
+        QString etag; // the version the event is about, when it is about one
     };
 
     explicit EventLogModel(QObject *parent = nullptr);
@@ -47,9 +48,10 @@ public:
     void setSnapshot(const Snapshot &snapshot, const QDateTime &now);
     void addLifecycle(ManifestService::Lifecycle event, const QString &message,
                       const QDateTime &now);
-    // A failed patch (conflicts above all); successful ones show up as their snapshot.
-    void addPatchOutcome(const ServiceOutcome &outcome, const QDateTime &now);
     void addEvent(Event event);
+    // The person's change `etag` is on disk, said in words ("Applied: T-3 status → done —
+    // generation 41"): the row its snapshot made says so instead of a second row.
+    void describeOwnChange(const QString &etag, const QString &text, const QDateTime &now);
     // A new run starts a new log (a reset).
     void clear();
 

@@ -39,6 +39,10 @@
 #include "validationmodel.h"
 #include "versiondiffs.h"
 
+#include <QAction>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -49,6 +53,8 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -56,6 +62,20 @@
 namespace runboard {
 
 namespace {
+
+// A text browser that loads nothing a text names: no images, style sheets or local files.
+// What it shows was written by agents.
+class PlainResourceBrowser : public QTextBrowser
+{
+public:
+    using QTextBrowser::QTextBrowser;
+    QVariant loadResource(int type, const QUrl &name) override
+    {
+        Q_UNUSED(type)
+        Q_UNUSED(name)
+        return {};
+    }
+};
 
 QLabel *headerLabel(QWidget *parent, const QString &accessibleName)
 {
@@ -82,6 +102,14 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_noticeBar = new MessageBar(this);
     m_noticeBar->setObjectName(QStringLiteral("noticeBar"));
     layout->addWidget(m_noticeBar);
+    m_conflictBar = new MessageBar(this);
+    m_conflictBar->setObjectName(QStringLiteral("conflictBar"));
+    m_conflictBar->setAccessibleName(tr("Conflict"));
+    layout->addWidget(m_conflictBar);
+    m_changeBar = new MessageBar(this);
+    m_changeBar->setObjectName(QStringLiteral("changeBar"));
+    m_changeBar->setAccessibleName(tr("Your change"));
+    layout->addWidget(m_changeBar);
 
     layout->addWidget(buildHeader());
 
@@ -98,9 +126,13 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_agentView = makeTable(m_agentModel, tr("Agents"), &m_agentProxy);
     m_tabs->addTab(m_agentView, tr("&Agents"));
 
-    m_planBrowser = new QTextBrowser(m_tabs);
+    m_planBrowser = new PlainResourceBrowser(m_tabs);
     m_planBrowser->setAccessibleName(tr("Plan"));
-    m_planBrowser->setOpenExternalLinks(true);
+    // plan.md is written by agents: a link opens only through openPlanLink(), which asks
+    // before anything that is not a web page.
+    m_planBrowser->setOpenLinks(false);
+    m_planBrowser->setOpenExternalLinks(false);
+    connect(m_planBrowser, &QTextBrowser::anchorClicked, this, &RunView::openPlanLink);
     m_planBrowser->setPlaceholderText(tr("This run has no plan.md yet."));
     m_tabs->addTab(m_planBrowser, tr("&Plan"));
 
@@ -156,6 +188,13 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
 
     layout->addWidget(m_tabs, 1);
 
+    for (QTreeView *table : {m_taskView, m_agentView, m_validationView}) {
+        connect(table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+                &RunView::selectionChanged);
+        connect(table->selectionModel(), &QItemSelectionModel::currentChanged, this,
+                &RunView::selectionChanged);
+    }
+
     m_ticker = new QTimer(this);
     m_ticker->setInterval(1000);
     connect(m_ticker, &QTimer::timeout, this, &RunView::tick);
@@ -187,13 +226,6 @@ QWidget *RunView::buildHeader()
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     m_titleLabel->setFont(titleFont);
     titleRow->addWidget(m_titleLabel, 1);
-    // Editing controls (status changes, approvals) go here once patches can be made from the GUI.
-    m_editArea = new QWidget(header);
-    m_editArea->setAccessibleName(tr("Edit controls"));
-    m_editArea->setLayout(new QHBoxLayout);
-    m_editArea->layout()->setContentsMargins(0, 0, 0, 0);
-    m_editArea->setEnabled(false);
-    titleRow->addWidget(m_editArea);
     layout->addLayout(titleRow);
 
     auto *info = new QHBoxLayout;
@@ -232,7 +264,8 @@ QWidget *RunView::buildTasksTab()
     m_taskView = makeTable(m_taskModel, tr("Tasks"), &m_taskProxy);
     m_taskView->setParent(m_taskSplitter);
     m_taskSplitter->addWidget(m_taskView);
-    m_taskDetails = new QTextBrowser(m_taskSplitter);
+    m_taskDetails = new PlainResourceBrowser(m_taskSplitter);
+    m_taskDetails->setOpenLinks(false);
     m_taskDetails->setAccessibleName(tr("Task details"));
     m_taskDetails->setPlaceholderText(tr("Select a task to see its details."));
     m_taskSplitter->addWidget(m_taskDetails);
@@ -314,7 +347,6 @@ void RunView::setRun(RunHandle *run)
     connect(run, &RunHandle::snapshotChanged, this, &RunView::onSnapshot);
     connect(run, &RunHandle::lifecycleChanged, this, &RunView::onLifecycle);
     connect(run, &RunHandle::planChanged, this, &RunView::onPlan);
-    connect(run, &RunHandle::patchFinished, this, &RunView::onPatchFinished);
     if (run->isOpen())
         onOpened(run->snapshot());
     else
@@ -342,6 +374,9 @@ void RunView::clearRun()
     m_historyDetails->clear();
     m_stateBar->dismiss();
     m_noticeBar->dismiss();
+    m_changeBar->dismiss();
+    m_conflictBar->dismiss();
+    m_plan.clear();
     setWatchModeDescription(QString());
     updateHeader();
     if (!m_title.isEmpty()) {
@@ -464,7 +499,7 @@ void RunView::onOpenFailed(const Error &error)
     m_titleLabel->setText(tr("Could not open the run"));
     m_stateBar->showMessage(MessageBar::Kind::Error,
                             tr("The run could not be opened: %1").arg(error.message));
-    m_eventModel->addEvent({m_clock(), EventLogModel::EventKind::Error, error.message, {}});
+    m_eventModel->addEvent({m_clock(), EventLogModel::EventKind::Error, error.message, {}, {}});
     updateEditing();
 }
 
@@ -585,20 +620,37 @@ void RunView::onLifecycle(ManifestService::Lifecycle event, const QString &messa
 
 void RunView::onPlan(const QByteArray &plan)
 {
+    m_plan = plan;
     // Keep the reader's place: the plan is rewritten while people read it.
     const int scroll = m_planBrowser->verticalScrollBar()->value();
-    m_planBrowser->setMarkdown(QString::fromUtf8(plan));
+    // Markdown without its HTML: tags in plan.md show as the text they are.
+    m_planBrowser->document()->setMarkdown(
+        QString::fromUtf8(plan),
+        QTextDocument::MarkdownFeatures(QTextDocument::MarkdownDialectGitHub
+                                        | QTextDocument::MarkdownNoHTML));
     m_planBrowser->verticalScrollBar()->setValue(scroll);
 }
 
-void RunView::onPatchFinished(const ServiceOutcome &outcome)
+void RunView::openPlanLink(const QUrl &url)
 {
-    m_eventModel->addPatchOutcome(outcome, m_clock());
-    if (!outcome.ok) {
-        showNotice(outcome.error.code == ErrorCode::EtagConflict ? MessageBar::Kind::Warning
-                                                                 : MessageBar::Kind::Error,
-                   outcome.error.message);
+    // Web pages open in the browser on the person's click; anything else (a local file, a
+    // custom scheme, a relative path) is only shown, with a button to open it deliberately.
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1String("http") || scheme == QLatin1String("https")) {
+        QDesktopServices::openUrl(url);
+        return;
     }
+    const QString shown = url.toDisplayString();
+    m_noticeBar->showMessage(
+        MessageBar::Kind::Warning,
+        tr("plan.md links to %1, which is not a web page. Runboard does not open local files "
+           "or other programs from a plan on a click.")
+            .arg(shown),
+        MessageBar::Closable::Yes);
+    auto *copy = new QAction(tr("Copy Link"), m_noticeBar);
+    connect(copy, &QAction::triggered, this,
+            [shown] { QGuiApplication::clipboard()->setText(shown); });
+    m_noticeBar->addAction(copy);
 }
 
 void RunView::tick()
@@ -679,31 +731,52 @@ void RunView::updateTaskDetails()
         return;
     }
     QStringList lines;
-    lines << tr("### %1 — %2").arg(task->id, task->title);
-    lines << QString() << task->description << QString();
-    lines << tr("- Status: %1").arg(task->status);
-    lines << tr("- Phase: %1").arg(task->phaseId);
+    lines << tr("Status: %1").arg(task->status);
+    lines << tr("Phase: %1").arg(task->phaseId);
     if (!task->assigneeSessionId.isEmpty())
-        lines << tr("- Assignee: %1").arg(task->assigneeSessionId);
+        lines << tr("Assignee: %1").arg(task->assigneeSessionId);
     if (!task->priority.isEmpty())
-        lines << tr("- Priority: %1").arg(task->priority);
+        lines << tr("Priority: %1").arg(task->priority);
     if (!task->filesHint.isEmpty())
-        lines << tr("- Files: %1").arg(task->filesHint.join(QStringLiteral(", ")));
+        lines << tr("Files: %1").arg(task->filesHint.join(QStringLiteral(", ")));
     if (!task->blockedBy.isEmpty())
-        lines << tr("- Blocked by: %1").arg(task->blockedBy.join(QStringLiteral(", ")));
+        lines << tr("Blocked by: %1").arg(task->blockedBy.join(QStringLiteral(", ")));
     if (!task->validationGate.required)
-        lines << tr("- Validation gate: not required");
+        lines << tr("Validation gate: not required");
     else if (task->validationGate.stepIds.isEmpty())
-        lines << tr("- Validation gate: required, without steps (never satisfied)");
+        lines << tr("Validation gate: required, without steps (never satisfied)");
     else
-        lines << tr("- Validation gate: required, steps %1")
+        lines << tr("Validation gate: required, steps %1")
                      .arg(task->validationGate.stepIds.join(QStringLiteral(", ")));
-    lines << tr("- Attempts: %1, evidence: %2").arg(task->attemptCount).arg(task->evidenceCount);
-    const QString text = lines.join(QLatin1Char('\n'));
+    lines << tr("Attempts: %1, evidence: %2").arg(task->attemptCount).arg(task->evidenceCount);
+    if (task->humanOverride) {
+        lines << tr("Human override by %1: %2 → %3, \"%4\"")
+                     .arg(task->humanOverride->byUserId, task->humanOverride->fromStatus,
+                          task->humanOverride->toStatus, task->humanOverride->reason);
+    }
+    const QString heading = tr("%1 — %2").arg(task->id, task->title);
+    const QString text = heading + QLatin1Char('\n') + task->description + QLatin1Char('\n')
+                         + lines.join(QLatin1Char('\n'));
     // Rewriting an unchanged text would reset the reader's selection and scroll position.
-    if (text != m_taskDetailsText) {
-        m_taskDetailsText = text;
-        m_taskDetails->setMarkdown(text);
+    if (text == m_taskDetailsText)
+        return;
+    m_taskDetailsText = text;
+    // Titles and descriptions are written by agents: inserted as text into a document built
+    // here, so nothing in them is read as HTML or Markdown.
+    QTextDocument *document = m_taskDetails->document();
+    document->clear();
+    QTextCursor cursor(document);
+    QTextCharFormat bold;
+    bold.setFontWeight(QFont::Bold);
+    bold.setFontPointSize(m_taskDetails->font().pointSizeF() * 1.15);
+    cursor.insertText(heading, bold);
+    cursor.insertBlock();
+    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+    cursor.insertText(task->description);
+    cursor.insertBlock();
+    for (const QString &line : std::as_const(lines)) {
+        cursor.insertBlock();
+        cursor.insertText(QStringLiteral("• ") + line);
     }
 }
 
@@ -757,11 +830,95 @@ void RunView::updateHistoryDetails()
 void RunView::updateEditing()
 {
     const bool allowed = m_run && m_run->isOpen() && m_run->state() == ManifestService::State::Live;
-    m_editArea->setEnabled(allowed);
     if (allowed == m_editingAllowed)
         return;
     m_editingAllowed = allowed;
     Q_EMIT editingAllowedChanged(allowed);
+}
+
+QString RunView::editingBlockedReason() const
+{
+    if (!m_run)
+        return tr("No run is open");
+    if (!m_run->isOpen())
+        return tr("The run is not open yet");
+    switch (m_run->state()) {
+    case ManifestService::State::Live:
+        return QString();
+    case ManifestService::State::Suspended:
+        return tr("Editing is off while the run is suspended: %1").arg(m_stateBar->text());
+    case ManifestService::State::Deleted:
+        return tr("Editing is off while the run's manifest is gone");
+    case ManifestService::State::Unreadable:
+        return tr("Editing is off while the run's manifest cannot be read");
+    case ManifestService::State::Closed:
+        break;
+    }
+    return tr("The run is closed");
+}
+
+QStringList RunView::selectedTaskIds() const
+{
+    QModelIndexList rows = m_taskView->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QStringList ids;
+    for (const QModelIndex &row : std::as_const(rows)) {
+        // A duplicate id's row key carries an occurrence suffix; predicates name the first.
+        const QString id = row.data(RowModel::KeyRole).toString().section(QChar(0x0001), 0, 0);
+        if (!id.isEmpty() && !ids.contains(id))
+            ids << id;
+    }
+    return ids;
+}
+
+QString RunView::currentAgentId() const
+{
+    const QModelIndex current = m_agentView->currentIndex();
+    return current.isValid()
+               ? current.data(RowModel::KeyRole).toString().section(QChar(0x0001), 0, 0)
+               : QString();
+}
+
+RunView::ValidationRef RunView::currentValidationRef() const
+{
+    ValidationRef ref;
+    const QModelIndex current = m_validationView->currentIndex();
+    if (!current.isValid())
+        return ref;
+    // "step:V-1/item:C-1/run:r-1": the keys from the step down to the node.
+    const QString path = current.siblingAtColumn(0).data(ValidationModel::KeyRole).toString();
+    for (const QString &part : path.split(QLatin1Char('/'))) {
+        const QString key = part.section(QChar(0x0001), 0, 0);
+        if (key.startsWith(QLatin1String("step:")))
+            ref.stepId = key.mid(5);
+        else if (key.startsWith(QLatin1String("item:")))
+            ref.itemId = key.mid(5);
+    }
+    return ref;
+}
+
+void RunView::selectTask(const QString &taskId)
+{
+    showTab(TasksTab);
+    QModelIndex source;
+    for (int row = 0; row < m_taskModel->rowCount(); ++row) {
+        const QModelIndex index = m_taskModel->index(row, 0);
+        if (index.data(RowModel::KeyRole).toString() == taskId) {
+            source = index;
+            break;
+        }
+    }
+    if (!source.isValid())
+        return;
+    QModelIndex shown = m_taskProxy->mapFromSource(source);
+    if (!shown.isValid()) {
+        m_taskFilter->clear();
+        shown = m_taskProxy->mapFromSource(source);
+    }
+    m_taskView->selectionModel()->setCurrentIndex(shown, QItemSelectionModel::ClearAndSelect
+                                                             | QItemSelectionModel::Rows);
+    m_taskView->scrollTo(shown);
 }
 
 } // namespace runboard

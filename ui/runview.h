@@ -20,6 +20,7 @@ class QSplitter;
 class QTabWidget;
 class QTextBrowser;
 class QTimer;
+class QUrl;
 class QTreeView;
 
 namespace runboard {
@@ -73,6 +74,23 @@ public:
     QString title() const;
     // True while the run is open and live: the only state in which a patch can succeed.
     bool isEditingAllowed() const { return m_editingAllowed; }
+    // Why editing is off, in words for a tooltip; empty while it is allowed.
+    QString editingBlockedReason() const;
+
+    // What the editing actions work on: the Tasks table's selected task ids (in view order), the
+    // Agents table's current session and the Validation tree's current step and checklist item.
+    QStringList selectedTaskIds() const;
+    QString currentAgentId() const;
+    struct ValidationRef
+    {
+        QString stepId;
+        QString itemId;
+    };
+    ValidationRef currentValidationRef() const;
+    // plan.md as last delivered (empty when the run has none).
+    QByteArray plan() const { return m_plan; }
+    // Shows the task in the Tasks tab and selects it (clearing the filter if it hides it).
+    void selectTask(const QString &taskId);
 
     // A notice that does not come from the run (an open error, a demo failure).
     void showNotice(MessageBar::Kind kind, const QString &text);
@@ -86,8 +104,9 @@ public:
     // The parts tests and the window need to reach.
     MessageBar *stateBar() const { return m_stateBar; }
     MessageBar *noticeBar() const { return m_noticeBar; }
+    MessageBar *changeBar() const { return m_changeBar; }     // a change refused or applied
+    MessageBar *conflictBar() const { return m_conflictBar; } // a change waiting for a decision
     QTabWidget *tabs() const { return m_tabs; }
-    QWidget *editArea() const { return m_editArea; }
     QLineEdit *taskFilter() const { return m_taskFilter; }
     QTreeView *taskView() const { return m_taskView; }
     QTreeView *agentView() const { return m_agentView; }
@@ -115,6 +134,8 @@ Q_SIGNALS:
     void editingAllowedChanged(bool allowed);
     // A snapshot is now shown in every tab (the window's screenshot option waits for this).
     void snapshotShown(const runboard::Snapshot &snapshot);
+    // The selection the editing actions work on changed (tasks, agent, validation node).
+    void selectionChanged();
 
 private:
     QWidget *buildHeader();
@@ -128,7 +149,7 @@ private:
     void onSnapshot(const Snapshot &snapshot);
     void onLifecycle(ManifestService::Lifecycle event, const QString &message);
     void onPlan(const QByteArray &plan);
-    void onPatchFinished(const ServiceOutcome &outcome);
+    void openPlanLink(const QUrl &url);
     void tick();
     void updateHeader();
     void updateLastChange();
@@ -160,7 +181,9 @@ private:
     QLabel *m_etagLabel = nullptr;
     QLabel *m_watchLabel = nullptr;
     QLabel *m_lastChangeLabel = nullptr;
-    QWidget *m_editArea = nullptr;
+    MessageBar *m_changeBar = nullptr;
+    MessageBar *m_conflictBar = nullptr;
+    QByteArray m_plan;
     QTabWidget *m_tabs = nullptr;
     OverviewPanel *m_overview = nullptr;
     QLineEdit *m_taskFilter = nullptr;

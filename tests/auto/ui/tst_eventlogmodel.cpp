@@ -66,13 +66,8 @@ void tst_EventLogModel::conflictsAndLifecycle()
 {
     EventLogModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    ServiceOutcome conflict;
-    conflict.error
-        = Error{ErrorCode::EtagConflict, QStringLiteral("etag moved on"), Json::object()};
-    model.addPatchOutcome(conflict, fixedNow());
-    ServiceOutcome ok;
-    ok.ok = true;
-    model.addPatchOutcome(ok, fixedNow());
+    model.addEvent({fixedNow(), EventLogModel::EventKind::Conflict,
+                    QStringLiteral("etag_conflict: etag moved on"), QString(), QString()});
     model.addLifecycle(ManifestService::Lifecycle::Suspended, QStringLiteral("another run"),
                        fixedNow());
     QCOMPARE(model.rowCount(), 2);
@@ -93,8 +88,11 @@ void tst_EventLogModel::capped()
 {
     EventLogModel model;
     for (int i = 0; i < EventLogModel::kMaxEvents + 5; ++i)
-        model.addEvent(
-            {fixedNow().addSecs(i), EventLogModel::EventKind::Lifecycle, QString::number(i), {}});
+        model.addEvent({fixedNow().addSecs(i),
+                        EventLogModel::EventKind::Lifecycle,
+                        QString::number(i),
+                        {},
+                        {}});
     QCOMPARE(model.rowCount(), EventLogModel::kMaxEvents);
     QCOMPARE(model.index(0, EventLogModel::Detail).data().toString(),
              QString::number(EventLogModel::kMaxEvents + 4));
