@@ -10,13 +10,16 @@
 // - Listing a worktree's runs uses RunIndex::Repair::Never: looking must not rewrite
 //   index.json behind ADE's back.
 // - Dialogs open with open() (STYLE.md UI); errors go to the run view's notice bar.
-// - The Edit menu is the place for patches. It is present and disabled in this read-only cut;
-//   RunView::isEditingAllowed() is the switch its actions will follow.
+// - Changing the run is the RunEditor's: the Edit menu and the Edit toolbar hold its guided
+//   actions, the patch editor is a dock; a run opened or closed here is handed to it after the
+//   view, so the undo stack and waiting conflicts always belong to the run on screen.
 // - Settings (geometry, splitter, column widths, recent runs) use the application's QSettings.
 // Thread: GUI thread.
 
 #include "mainwindow.h"
 
+#include "guidedactions.h"
+#include "runeditor.h"
 #include "runpicker.h"
 #include "runview.h"
 #include "servicehost.h"
@@ -35,6 +38,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace runboard {
@@ -70,6 +74,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_host = new ServiceHost(this);
     m_view = new RunView(this);
     setCentralWidget(m_view);
+    m_editor = new RunEditor(this, m_view);
     connect(m_view, &RunView::titleChanged, this, &MainWindow::updateTitle);
     connect(m_view, &RunView::editingAllowedChanged, this, &MainWindow::updateStatus);
 
@@ -122,8 +127,12 @@ void MainWindow::createMenus()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
-    QAction *placeholder = editMenu->addAction(tr("Changing the run comes in a later version"));
-    placeholder->setEnabled(false);
+    m_editor->actions()->populateEditMenu(editMenu, m_editor->patchEditorAction());
+    QToolBar *editBar = addToolBar(tr("Edit"));
+    editBar->setObjectName(QStringLiteral("editToolBar"));
+    editBar->setAccessibleName(tr("Edit toolbar"));
+    editBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_editor->actions()->populateToolBar(editBar, m_editor->patchEditorAction());
 
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     QAction *find = viewMenu->addAction(tr("&Find Task"));
@@ -218,6 +227,7 @@ void MainWindow::openLocation(const BundleLocation &location)
     connect(m_run, &RunHandle::lifecycleChanged, this, &MainWindow::updateStatus);
     connect(m_run, &RunHandle::openFailed, this, &MainWindow::updateStatus);
     m_view->setRun(m_run);
+    m_editor->setRun(m_run);
     addRecent(location.bundlePath);
     updateTitle();
     updateStatus();
@@ -228,6 +238,7 @@ void MainWindow::closeRun()
     if (!m_run)
         return;
     m_view->setRun(nullptr);
+    m_editor->setRun(nullptr);
     delete m_run.data();
     m_runPath.clear();
     updateTitle();

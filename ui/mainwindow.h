@@ -15,11 +15,13 @@ class QSettings;
 
 namespace runboard {
 
+class RunEditor;
 class RunView;
 class ServiceHost;
 
-// The top-level window: menus, the run view, opening runs (a run folder, a manifest.json, or a
-// worktree whose runs the user picks from), recent runs, drag and drop, and remembered layout.
+// The top-level window: menus, the run view and its editor (guided actions, the patch editor),
+// opening runs (a run folder, a manifest.json, or a worktree whose runs the user picks from),
+// recent runs, drag and drop, and remembered layout.
 // Runs are opened through its ServiceHost, so no bundle file is read on the GUI thread; finding
 // out what a path is (run folder or worktree) runs on a worker thread too. GUI thread.
 class MainWindow : public QMainWindow
@@ -37,6 +39,7 @@ public:
     QString runPath() const { return m_runPath; }
     RunHandle *run() const { return m_run; }
     RunView *runView() const { return m_view; }
+    RunEditor *runEditor() const { return m_editor; }
     QStringList recentRuns() const;
 
     void showError(const QString &message);
@@ -78,6 +81,7 @@ private:
     ServiceHost *m_host = nullptr;
     QPointer<RunHandle> m_run;
     RunView *m_view = nullptr;
+    RunEditor *m_editor = nullptr;
     QString m_runPath;
     QFutureWatcher<Resolution> *m_resolver = nullptr;
     QString m_pendingPath; // the newest path asked for; older resolutions are dropped
