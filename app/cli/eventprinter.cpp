@@ -3,7 +3,8 @@
 // EventPrinter: the one place that turns service signals into event lines, shared by `watch`,
 // `serve` and `demo` so the three speak exactly the same protocol. Manifest events are keyed on
 // the bytes of manifest.json, not on the etag: a hand edit that keeps the etag is a change too.
-// A rollback arrives as lifecycle "rollback" followed by the manifest event of the older version.
+// A rollback arrives as lifecycle "rollback" followed by the manifest event of the older version;
+// an overwrite as the manifest event of the version that replaced ours, then "overwritten".
 // Thread: the service's thread (the main thread in runboard-cli).
 
 #include "eventprinter.h"
@@ -22,6 +23,7 @@ EventPrinter::EventPrinter(ManifestService *service, QObject *parent) : QObject(
             [this](ManifestService::Lifecycle event, const QString &message, quint64) {
                 printLifecycle(event, message);
             });
+    connect(service, &ManifestService::overwritten, this, &EventPrinter::printOverwritten);
 }
 
 Json EventPrinter::openEvent(const ManifestService &service)
@@ -65,6 +67,20 @@ void EventPrinter::printSnapshot(const Snapshot &snapshot)
                    {"source", snapshot.source() == Snapshot::Source::Self ? "self" : "external"},
                    {"etag", utf8(snapshot.etag())},
                    {"serverGeneration", snapshot.serverGeneration()},
+                   {"t", at.toMSecsSinceEpoch()}});
+}
+
+void EventPrinter::printOverwritten(const OverwriteReport &report)
+{
+    const QDateTime at
+        = report.detectedAt.isValid() ? report.detectedAt : QDateTime::currentDateTimeUtc();
+    printJson(Json{{"event", "overwritten"},
+                   {"etag", utf8(report.ourEtag)},
+                   {"by", utf8(report.theirEtag)},
+                   {"serverGeneration", report.theirGeneration},
+                   {"ourGeneration", report.ourGeneration},
+                   {"patch", report.ourOperations},
+                   {"summary", utf8(report.ourSummary)},
                    {"t", at.toMSecsSinceEpoch()}});
 }
 

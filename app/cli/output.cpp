@@ -52,10 +52,12 @@ Json errorObject(const Error &error)
                 {"message", utf8(error.message)}};
     const Json &details = error.details;
     if (error.code == ErrorCode::EtagConflict && details.is_object()) {
-        if (const auto etag = details.find("etag"); etag != details.end())
-            out["etag"] = *etag;
-        if (const auto gen = details.find("serverGeneration"); gen != details.end())
-            out["serverGeneration"] = *gen;
+        // The newest version; and, from a rebase, why the patch was not re-applied there.
+        for (const char *member : {"etag", "serverGeneration", "conflicts", "conflictingOps",
+                                   "cannotApply", "opIndex"}) {
+            if (const auto found = details.find(member); found != details.end())
+                out[member] = *found;
+        }
     }
     if (error.code == ErrorCode::InvalidPatch && details.is_object()) {
         if (const auto index = details.find("opIndex"); index != details.end())

@@ -18,7 +18,8 @@ std::string utf8(const QString &text);
 QString fromUtf8(const std::string &text);
 
 // {"ok":false,"error":<code>,"message":…} plus the facts DESIGN.md §7 promises for the code
-// (etag and serverGeneration for etag_conflict, opIndex for invalid_patch).
+// (etag and serverGeneration for etag_conflict, and after a rebase conflicts / conflictingOps or
+// cannotApply / opIndex; opIndex for invalid_patch).
 Json errorObject(const Error &error);
 // The "usage" variant of errorObject, for mistakes in how the command was called.
 Json usageErrorObject(const QString &message);

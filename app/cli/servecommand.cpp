@@ -3,10 +3,13 @@
 // `serve BUNDLE`: a long-lived service for one run, as the GUI holds one. It keeps one
 // ManifestService (watcher on) in the main thread's event loop, prints its events, and answers
 // JSON requests read from stdin, one per line, each with one line carrying the request's `id`:
-//   {"id":1,"cmd":"patch","ifMatch":…,"ops":[…],"role":…,"session":…,"summary":…}
+//   {"id":1,"cmd":"patch","ifMatch":…,"ops":[…],"role":…,"session":…,"summary":…,"rebase":true}
 //   {"id":2,"cmd":"get"}  {"id":3,"cmd":"heartbeat","session":…}  {"cmd":"quit"}
 // Answers have the shape of the matching command's output. A malformed request is answered with
 // error "usage" and the service goes on; `quit` or EOF ends it with exit status 0.
+// A patch with "rebase": true is `patch --rebase` with the version named by its ifMatch as the
+// base: the session keeps the bytes of the last kVersionsKept versions it published (answered,
+// or announced as events), and a base it does not hold is an etag_conflict that says so.
 // Invariant: requests are handled strictly in order, one at a time, on the main thread; stdin is
 // read by LineReader, which never blocks the loop, so watcher events keep flowing.
 // Thread: main thread.
@@ -19,7 +22,10 @@
 #include "linereader.h"
 #include "output.h"
 #include "patchpolicy.h"
+#include "rebasingcommit.h"
 #include "signalwatcher.h"
+
+#include <deque>
 
 namespace runboard::cli {
 
@@ -31,18 +37,114 @@ class ServeSession : public QObject
     Q_DECLARE_TR_FUNCTIONS(runboard::cli::ServeSession)
 
 public:
-    explicit ServeSession(ManifestService *service) : m_service(service) {}
+    explicit ServeSession(ManifestService *service) : m_service(service)
+    {
+        remember(service->snapshot());
+        connect(service, &ManifestService::snapshotChanged, this, &ServeSession::remember);
+    }
 
     // Returns false when the session should end.
     bool handle(const QByteArray &line);
+
+    static constexpr std::size_t kVersionsKept = 16;
 
 private:
     void answer(const Json &id, Json body) const;
     void answerError(const Json &id, const Error &error) const;
     void answerUsage(const Json &id, const QString &message) const;
+    void handlePatch(const Json &id, const Json &request, ManifestStore::PatchRequest patch);
+    void remember(const Snapshot &snapshot);
+    // The version this session published with that etag, parsed; null when it holds none.
+    std::optional<Json> published(const QString &etag) const;
 
     ManifestService *m_service;
+    // (etag, bytes) of the versions published, oldest first. Bytes, not documents: they cost
+    // nothing to keep (shared with the snapshots) and are parsed only for a rebase.
+    std::deque<std::pair<QString, QByteArray>> m_published;
 };
+
+void ServeSession::remember(const Snapshot &snapshot)
+{
+    if (snapshot.isNull()
+        || (!m_published.empty() && m_published.back().second == snapshot.bytes()))
+        return;
+    m_published.emplace_back(snapshot.etag(), snapshot.bytes());
+    if (m_published.size() > kVersionsKept)
+        m_published.pop_front();
+}
+
+std::optional<Json> ServeSession::published(const QString &etag) const
+{
+    for (auto it = m_published.rbegin(); it != m_published.rend(); ++it) {
+        if (it->first != etag)
+            continue;
+        Result<Json> parsed = JsonReader::parse(
+            std::string_view(it->second.constData(), static_cast<std::size_t>(it->second.size())));
+        if (parsed.isOk())
+            return std::move(parsed).value();
+    }
+    return std::nullopt;
+}
+
+void ServeSession::handlePatch(const Json &id, const Json &request,
+                               ManifestStore::PatchRequest patch)
+{
+    const auto rebase = request.find("rebase");
+    if (rebase != request.end() && !rebase->is_boolean()) {
+        answerUsage(id, tr("\"rebase\" is true or false"));
+        return;
+    }
+    const auto commit = [this](const ManifestStore::PatchRequest &attempt) -> Result<SeenVersion> {
+        const Result<Snapshot> committed = m_service->patch(attempt);
+        if (!committed.isOk())
+            return committed.error();
+        remember(committed.value());
+        return SeenVersion{committed->etag(), committed->serverGeneration(), nullptr, QByteArray()};
+    };
+    if (rebase == request.end() || !rebase->get<bool>()) {
+        const Result<SeenVersion> committed = commit(patch);
+        if (!committed.isOk()) {
+            answerError(id, committed.error());
+            return;
+        }
+        answer(id, Json{{"ok", true},
+                        {"etag", utf8(committed->etag)},
+                        {"serverGeneration", committed->serverGeneration}});
+        return;
+    }
+    const std::optional<Json> base = published(patch.ifMatchEtag);
+    const auto newest = [this]() -> Result<SeenVersion> {
+        m_service->reload();
+        if (m_service->state() != ManifestService::State::Live)
+            return Error{ErrorCode::RunSuspended, m_service->stateMessage(), Json::object()};
+        const Snapshot snapshot = m_service->snapshot();
+        remember(snapshot);
+        return SeenVersion{snapshot.etag(), snapshot.serverGeneration(), snapshot.sharedDocument(),
+                           snapshot.bytes()};
+    };
+    if (!base) {
+        const Result<SeenVersion> now = newest();
+        Json details = Json::object();
+        if (now.isOk()) {
+            details["etag"] = utf8(now->etag);
+            details["serverGeneration"] = now->serverGeneration;
+        }
+        answerError(id, Error{ErrorCode::EtagConflict,
+                              tr("cannot rebase: the base version %1 is not one of the last %2 "
+                                 "versions this serve session published; get the manifest and "
+                                 "make the patch on it again")
+                                  .arg(patch.ifMatchEtag)
+                                  .arg(kVersionsKept),
+                              std::move(details)});
+        return;
+    }
+    const Result<Json> done = RebasingCommit(commit, newest).run(*base, std::move(patch));
+    if (!done.isOk()) {
+        answerError(id, done.error());
+        return;
+    }
+    answer(id, done.value());
+}
 
 void ServeSession::answer(const Json &id, Json body) const
 {
@@ -96,6 +198,7 @@ bool ServeSession::handle(const QByteArray &line)
         // The watcher may not have reported a change yet; answer with what the disk holds now.
         m_service->reload();
         const Snapshot snapshot = m_service->snapshot();
+        remember(snapshot);
         answer(id, Json{{"ok", true},
                         {"etag", utf8(snapshot.etag())},
                         {"serverGeneration", snapshot.serverGeneration()},
@@ -142,14 +245,7 @@ bool ServeSession::handle(const QByteArray &line)
         }
         patch.actor.sessionId = text("session");
         patch.summary = text("summary");
-        const Result<Snapshot> committed = m_service->patch(patch);
-        if (!committed.isOk()) {
-            answerError(id, committed.error());
-            return true;
-        }
-        answer(id, Json{{"ok", true},
-                        {"etag", utf8(committed->etag())},
-                        {"serverGeneration", committed->serverGeneration()}});
+        handlePatch(id, request, std::move(patch));
         return true;
     }
     answerUsage(id,

@@ -17,8 +17,11 @@
 //   other than a guard that no longer holds, typically a target theirs removed; the failure says
 //   so in words. A failed `test` whose place theirs changed is a conflict, not a failure: that
 //   is exactly what the test was for.
-// - Cost: the values (`yours` needs mine applied to base, one more copy of the document) are
-//   only computed when there are conflicts; a clean verdict costs jsonRebase's apply and diff.
+// - Cost: a clean verdict costs jsonRebase's apply (one copy of theirs) and diff. The values of
+//   a conflict are read from base and theirs; `yours` is worked out on the subtree that holds it
+//   (a copy of that subtree, mine's ops on it applied), since copying and freeing a whole
+//   document for a few values dominated the verdict; only when that is not certain (moves,
+//   copies, positions) is mine applied to the whole base.
 // Thread: pure function over const values; callable from any thread.
 
 #include "rebaseverdict.h"
@@ -107,6 +110,88 @@ Tokens removedFrom(const Json &base, const Json &theirs, const JsonPointer &path
     return {};
 }
 
+bool isIndexToken(const std::string &token)
+{
+    return !token.empty()
+           && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool isTokenPrefix(const Tokens &prefix, const Tokens &path)
+{
+    return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
+}
+
+// The value mine leaves at `place` when applied to base, worked out on the subtree that holds
+// it: the highest of `place` and the ops' paths above it, copied from base, with the ops inside
+// it applied in order. Only ops on that branch can change it, so this equals applying mine to
+// the whole base (and copying all of it) when the ops name places plainly. nullopt when that is
+// not certain: a move or copy (it reads elsewhere), an index or `-` in a path on the branch (an
+// insertion shifts or names elements by position), an `add` onto an existing element, or a
+// failing op. The inner optional is the
+// value: nullopt where the place does not exist.
+std::optional<std::optional<Json>> yoursLocally(const Json &base, const JsonPatch &mine,
+                                                const JsonPointer &place)
+{
+    const Tokens &target = place.tokens();
+    if (std::any_of(target.begin(), target.end(), isIndexToken))
+        return std::nullopt;
+    Tokens top = target; // the subtree's root: `place` or the highest op path above it
+    std::vector<const JsonPatch::Operation *> inside;
+    for (const JsonPatch::Operation &op : mine.operations()) {
+        if (op.kind == OpKind::Test)
+            continue;
+        const Tokens &path = op.path.tokens();
+        const bool onBranch = isTokenPrefix(path, target) || isTokenPrefix(target, path);
+        // An op beside the branch at the same array may insert the element `place` names.
+        const bool besideInArray = !path.empty() && path.size() <= target.size()
+                                   && isTokenPrefix(Tokens(path.begin(), path.end() - 1), target)
+                                   && (path.back() == "-" || isIndexToken(path.back()));
+        if (op.kind == OpKind::Move || op.kind == OpKind::Copy)
+            return std::nullopt;
+        if (besideInArray
+            || (onBranch && std::any_of(path.begin(), path.end(), [](const std::string &t) {
+                    return t == "-" || isIndexToken(t);
+                })))
+            return std::nullopt;
+        if (!onBranch)
+            continue;
+        if (path.size() < top.size())
+            top = path;
+        inside.push_back(&op);
+    }
+    // An `add` to a predicate appends to the array (and fails when the element exists); on the
+    // small document it would set a member instead.
+    std::string_view field;
+    if (!top.empty() && JsonPointer::parsePredicate(top.back(), &field, nullptr)
+        && JsonPointer::fromTokens(top).find(base) != nullptr
+        && std::any_of(inside.begin(), inside.end(), [&top](const JsonPatch::Operation *op) {
+               return op->kind == OpKind::Add && op->path.tokens() == top;
+           })) {
+        return std::nullopt;
+    }
+    // The subtree under the key "v" of a small document, and the ops re-rooted there.
+    Json local = Json::object();
+    if (const Json *subtree = JsonPointer::fromTokens(top).find(base))
+        local["v"] = *subtree;
+    std::vector<JsonPatch::Operation> rerooted;
+    for (const JsonPatch::Operation *op : inside) {
+        const Tokens &path = op->path.tokens();
+        if (!isTokenPrefix(top, path))
+            return std::nullopt; // above `top`: cannot happen, `top` is the highest
+        Tokens inner{"v"};
+        inner.insert(inner.end(), path.begin() + std::ptrdiff_t(top.size()), path.end());
+        JsonPatch::Operation copy = *op;
+        copy.path = JsonPointer::fromTokens(std::move(inner));
+        rerooted.push_back(std::move(copy));
+    }
+    if (!JsonPatch(std::move(rerooted)).applyInPlace(local).isOk())
+        return std::nullopt;
+    Tokens rest{"v"};
+    rest.insert(rest.end(), target.begin() + std::ptrdiff_t(top.size()), target.end());
+    const Json *value = JsonPointer::fromTokens(std::move(rest)).find(local);
+    return value != nullptr ? std::optional<Json>(*value) : std::optional<Json>();
+}
+
 // Why mine no longer applies to theirs, in words.
 Error cannotApply(const Json &base, const Json &theirs, const JsonPatch &mine, Error error)
 {
@@ -160,14 +245,22 @@ RebaseVerdict judgeRebase(const Json &base, const JsonPatch &mine, const Json &t
     RebaseVerdict verdict;
     verdict.conflictingOps = std::move(rebase.conflictingOps);
     if (!rebase.bothChanged.empty()) {
-        const Result<Json> yours = mine.apply(base);
-        const Json *yoursDocument = yours.isOk() ? &yours.value() : nullptr;
+        // Mine applied to the whole base, made only when a place cannot be worked out locally.
+        std::optional<Result<Json>> yoursDocument;
         for (std::string &pointer : rebase.bothChanged) {
             RebaseVerdict::Conflict conflict;
             if (const Result<JsonPointer> place = JsonPointer::parse(pointer); place.isOk()) {
                 conflict.base = valueAt(&base, place.value());
                 conflict.theirs = valueAt(&theirs, place.value());
-                conflict.yours = valueAt(yoursDocument, place.value());
+                if (std::optional<std::optional<Json>> local
+                    = yoursLocally(base, mine, place.value())) {
+                    conflict.yours = std::move(*local);
+                } else {
+                    if (!yoursDocument)
+                        yoursDocument = mine.apply(base);
+                    conflict.yours = valueAt(
+                        yoursDocument->isOk() ? &yoursDocument->value() : nullptr, place.value());
+                }
             }
             conflict.pointer = std::move(pointer);
             verdict.conflicts.push_back(std::move(conflict));

@@ -308,7 +308,7 @@ private:
         return node != nullptr && node->is_array() ? node : nullptr;
     }
 
-    // The element a token names, looked for in `to` first (or only in `from`).
+    // The element a token names, looked for in `to` first (in `from` first when asked).
     const Json *element(const Tokens &tokens, std::size_t at, bool fromFirst) const
     {
         for (const Json *document :

@@ -348,6 +348,9 @@ int runStale(const QString &bundle, const std::optional<QString> &title, int del
     char c = 0;
     while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n') {
     }
+    // The delay is part of the scenario (ADE's write landing a while after ours, once the
+    // reader has long seen our version), not a wait for anything: the parent synchronises on
+    // our output lines.
     if (delayMs > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
 

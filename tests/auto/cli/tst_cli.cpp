@@ -6,15 +6,20 @@
 // processes committing at once without losing an acknowledged patch, and a short `demo`.
 // No sleeps: the tests wait on process output and exit with timeouts.
 
+#include "jsonpatch.h"
 #include "jsonreader.h"
 #include "jsonwriter.h"
 #include "manifeststore.h"
 #include "resultcheck.h"
 #include "tempbundle.h"
 
+#include <QDeadlineTimer>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstdio>
 
 using namespace runboard;
 
@@ -131,6 +136,7 @@ public:
         writeBytes(path(QStringLiteral("a.json")), R"({"n":1,"list":[{"id":"x","v":1}]})");
         writeBytes(path(QStringLiteral("b.json")), R"({"n":2,"list":[{"id":"x","v":3}]})");
         writeBytes(path(QStringLiteral("scalar.json")), "41");
+        writeBytes(path(QStringLiteral("base-other.json")), R"({"version":1,"etag":"g9-other"})");
         writeBytes(
             path(QStringLiteral("ops-root.json")),
             R"([{"op":"test","path":"","value":41},{"op":"replace","path":"","value":[42]}])");
@@ -246,6 +252,10 @@ private Q_SLOTS:
     void errors();
     void watchSeesExternalChange();
     void serveAndPatchLoseNothing();
+    void diffWords();
+    void patchRebase_data();
+    void patchRebase();
+    void serveRebasesAndReportsOverwrites();
     void demoDrivesRun();
 };
 
@@ -358,6 +368,10 @@ void tst_Cli::successPaths_data()
          QStringLiteral("S-lead")},
         R"({"ok":true,"sessionId":"S-lead","lastHeartbeatAt":")");
     row("runs", {QStringLiteral("runs"), QStringLiteral("{dir}")}, R"("title":"Fixture run")");
+    row("diff --words",
+        {QStringLiteral("diff"), QStringLiteral("--words"), QStringLiteral("{file:a.json}"),
+         QStringLiteral("{file:b.json}")},
+        R"({"words":["/n 1 → 2","/list/{id:x} changed"],"groups":[{"topic":"other",)");
     row("diff",
         {QStringLiteral("diff"), QStringLiteral("{file:a.json}"), QStringLiteral("{file:b.json}")},
         R"([{"op":"replace","path":"/n","value":2},{"op":"replace","path":"/list/{id:x}/v","value":3}])");
@@ -515,6 +529,36 @@ void tst_Cli::errors_data()
          QStringLiteral("{file:ops-dup-task.json}")},
         6, "validation_failed", "duplicate id T-1");
 
+    const QString rebase = QStringLiteral("--rebase");
+    const QString base = QStringLiteral("--base");
+    row("patch rebase without base",
+        {patch, b, ifMatch, QStringLiteral("{etag}"), ops, QStringLiteral("{file:ops-title.json}"),
+         rebase},
+        2, "usage", "--rebase needs --base FILE: the manifest the patch was made on");
+    row("patch base without rebase",
+        {patch, b, ifMatch, QStringLiteral("{etag}"), ops, QStringLiteral("{file:ops-title.json}"),
+         base, QStringLiteral("{file:a.json}")},
+        2, "usage", "--base is only used with --rebase");
+    row("patch base and ops both stdin",
+        {patch, b, ifMatch, QStringLiteral("{etag}"), ops, QStringLiteral("-"), rebase, base,
+         QStringLiteral("-")},
+        2, "usage", "only one of --ops and --base");
+    row("patch base not a manifest",
+        {patch, b, ifMatch, QStringLiteral("{etag}"), ops, QStringLiteral("{file:ops-title.json}"),
+         rebase, base, QStringLiteral("{file:a.json}")},
+        7, "unreadable", "is neither a manifest nor what `runboard-cli get` prints");
+    row("patch base not json",
+        {patch, b, ifMatch, QStringLiteral("{etag}"), ops, QStringLiteral("{file:ops-title.json}"),
+         rebase, base, QStringLiteral("{file:ops-badjson.json}")},
+        7, "unreadable", "the base");
+    row("patch base of another version",
+        {patch, b, ifMatch, QStringLiteral("{etag}"), ops, QStringLiteral("{file:ops-title.json}"),
+         rebase, base, QStringLiteral("{file:base-other.json}")},
+        2, "usage", "--base is the version g9-other but --if-match says");
+    row("diff bookkeeping without words",
+        {QStringLiteral("diff"), QStringLiteral("--bookkeeping"), QStringLiteral("{file:a.json}"),
+         QStringLiteral("{file:b.json}")},
+        2, "usage", "--bookkeeping is only used with --words");
     row("diff missing file",
         {QStringLiteral("diff"), QStringLiteral("{file:a.json}"),
          QStringLiteral("{dir}/none.json")},
@@ -700,6 +744,291 @@ void tst_Cli::serveAndPatchLoseNothing()
                                   QStringLiteral("--pointer"), QStringLiteral("/counter")});
     QCOMPARE(final.first().value("value", -1), acks);
     QCOMPARE(final.first().value("serverGeneration", 0), 2 + acks);
+}
+
+// `diff --words` on two versions of a run: one line, the sentences, the groups with the places
+// they cover, and a summary line.
+void tst_Cli::diffWords()
+{
+    Fixture fixture;
+    QVERIFY(fixture.valid);
+    const QString before = fixture.path(QStringLiteral("before.json"));
+    QVERIFY(writeBytes(before, readBytes(fixture.manifest)));
+    const Outcome patched
+        = runCli({QStringLiteral("patch"), fixture.bundle, QStringLiteral("--if-match"),
+                  fixture.etag, QStringLiteral("--ops"), QStringLiteral("-")},
+                 R"([{"op":"replace","path":"/title","value":"Patched"},
+                     {"op":"add","path":"/agents/{sessionId:S-lead}/cancellationRequested",
+                      "value":true}])");
+    QCOMPARE(patched.exitCode, 0);
+    const Outcome words
+        = runCli({QStringLiteral("diff"), QStringLiteral("--words"), before, fixture.manifest});
+    QVERIFY2(words.exitCode == 0, words.err.constData());
+    QCOMPARE(words.lines.size(), 1);
+    const Json line = words.first();
+    QCOMPARE(
+        compact(line["words"]),
+        QByteArray(
+            R"(["Run: title 'Fixture run' → 'Patched'",)"
+            R"("S-lead: cancellation requested",)"
+            R"x("+1 history entry: patch /title×1,/agents/{sessionId:S-lead}/cance… (S-lead)"])x"));
+    QCOMPARE(compact(line["groups"][0]),
+             QByteArray(R"({"topic":"run","subject":"Run",)"
+                        R"("sentence":"Run: title 'Fixture run' → 'Patched'",)"
+                        R"("details":["title 'Fixture run' → 'Patched'"],"pointers":["/title"]})"));
+    QCOMPARE(str(line, "summary"),
+             std::string("Run title → 'Patched'; S-lead cancellation requested"));
+    const Outcome bookkeeping = runCli({QStringLiteral("diff"), QStringLiteral("--words"),
+                                        QStringLiteral("--bookkeeping"), before, fixture.manifest});
+    QVERIFY(str(bookkeeping.first()["groups"][0], "sentence").find("serverGeneration 1 → 2")
+            != std::string::npos);
+}
+
+void tst_Cli::patchRebase_data()
+{
+    QTest::addColumn<QByteArray>("setup");  // committed first (as lead), before the base is read
+    QTest::addColumn<QByteArray>("theirs"); // another writer's commit after the base was read
+    QTest::addColumn<QByteArray>("mine");   // made on the base
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QByteArray>("expected"); // members the answer must have, as compact JSON
+
+    const QByteArray task = R"([{"op":"add","path":"/tasks/-","value":{"id":"T-1",
+        "phaseId":"planning","title":"Login form","description":"","status":"pending",
+        "validationGate":{"required":false,"stepIds":[]}}}])";
+    QTest::newRow("clean") << QByteArray()
+                           << QByteArray(R"([{"op":"replace","path":"/title","value":"Theirs"}])")
+                           << QByteArray(
+                                  R"([{"op":"replace","path":"/goalSummary","value":"Mine"}])")
+                           << 0 << QByteArray(R"({"ok":true,"serverGeneration":3})");
+    QTest::newRow("nobody else wrote")
+        << QByteArray() << QByteArray()
+        << QByteArray(R"([{"op":"replace","path":"/goalSummary","value":"Mine"}])") << 0
+        << QByteArray(R"({"ok":true,"serverGeneration":2})");
+    QTest::newRow("conflicting")
+        << QByteArray() << QByteArray(R"([{"op":"replace","path":"/title","value":"Theirs"}])")
+        << QByteArray(R"([{"op":"replace","path":"/title","value":"Mine"}])") << 3
+        << QByteArray(R"({"ok":false,"error":"etag_conflict","serverGeneration":2,)"
+                      R"("conflicts":[{"path":"/title","base":"Fixture run","theirs":"Theirs",)"
+                      R"("yours":"Mine"}],"conflictingOps":[0]})");
+    QTest::newRow("removed target")
+        << task << QByteArray(R"([{"op":"remove","path":"/tasks/{id:T-1}"}])")
+        << QByteArray(R"([{"op":"replace","path":"/tasks/{id:T-1}/title","value":"Sign-in"}])") << 3
+        << QByteArray(R"({"ok":false,"error":"etag_conflict","serverGeneration":3,)"
+                      R"("cannotApply":"task T-1 was removed, so operation 0 (replace )"
+                      R"(/tasks/{id:T-1}/title) no longer applies","opIndex":0})");
+}
+
+// `patch --rebase`: made on what the script read (saved from `get`), re-applied on the newest
+// version when the other writer touched nothing it changes; otherwise exit 3 with the reason,
+// and the file is exactly the other writer's.
+void tst_Cli::patchRebase()
+{
+    QFETCH(QByteArray, setup);
+    QFETCH(QByteArray, theirs);
+    QFETCH(QByteArray, mine);
+    QFETCH(int, exitCode);
+    QFETCH(QByteArray, expected);
+    Fixture fixture;
+    QVERIFY(fixture.valid);
+    const auto commit = [&](const QString &etag, const QByteArray &ops) {
+        const Outcome done = runCli(
+            {QStringLiteral("patch"), fixture.bundle, QStringLiteral("--if-match"), etag,
+             QStringLiteral("--ops"), QStringLiteral("-"), QStringLiteral("--role"),
+             QStringLiteral("lead"), QStringLiteral("--session"), QStringLiteral("S-lead")},
+            ops);
+        return done.exitCode == 0 ? QString::fromStdString(str(done.first(), "etag")) : QString();
+    };
+    if (!setup.isEmpty())
+        QVERIFY(!commit(fixture.etag, setup).isEmpty());
+
+    const Outcome read = runCli({QStringLiteral("get"), fixture.bundle});
+    QCOMPARE(read.exitCode, 0);
+    const QString basePath = fixture.path(QStringLiteral("base.json"));
+    QVERIFY(writeBytes(basePath, read.out));
+    const QString baseEtag = QString::fromStdString(str(read.first(), "etag"));
+    QString theirEtag = baseEtag;
+    if (!theirs.isEmpty()) {
+        theirEtag = commit(baseEtag, theirs);
+        QVERIFY(!theirEtag.isEmpty());
+    }
+    const QByteArray before = readBytes(fixture.manifest);
+    const QString minePath = fixture.path(QStringLiteral("mine.json"));
+    QVERIFY(writeBytes(minePath, mine));
+
+    const Outcome outcome = runCli(
+        {QStringLiteral("patch"), fixture.bundle, QStringLiteral("--if-match"), baseEtag,
+         QStringLiteral("--ops"), minePath, QStringLiteral("--role"), QStringLiteral("lead"),
+         QStringLiteral("--rebase"), QStringLiteral("--base"), basePath});
+    QCOMPARE(outcome.exitCode, exitCode);
+    QCOMPARE(outcome.lines.size(), 1);
+    const Json answer = outcome.first();
+    const Json wanted = Json::parse(expected.toStdString());
+    for (auto it = wanted.begin(); it != wanted.end(); ++it)
+        QCOMPARE(compact(answer.value(it.key(), Json())), compact(it.value()));
+    if (exitCode != 0) {
+        QCOMPARE(QString::fromStdString(str(answer, "etag")), theirEtag);
+        QCOMPARE(readBytes(fixture.manifest), before);
+        QCOMPARE(QDir(fixture.bundle).entryList({QStringLiteral("*.tmp")}, QDir::Files),
+                 QStringList());
+        return;
+    }
+    QCOMPARE(answer.contains("rebasedOnto"), theirEtag != baseEtag);
+    if (theirEtag != baseEtag)
+        QCOMPARE(QString::fromStdString(str(answer, "rebasedOnto")), theirEtag);
+    // Exactly the other writer's version with my ops applied, plus the commit's bookkeeping.
+    const QByteArray after = readBytes(fixture.manifest);
+    const Json written = Json::parse(after.toStdString());
+    Result<JsonPatch> ops = JsonPatch::fromJson(Json::parse(mine.toStdString()));
+    RUNBOARD_VERIFY_OK(ops);
+    Result<Json> expectedDocument = ops->apply(Json::parse(before.toStdString()));
+    RUNBOARD_VERIFY_OK(expectedDocument);
+    for (const char *member : {"serverGeneration", "updatedAt", "etag", "history"})
+        expectedDocument.value()[member] = written.at(member);
+    const std::string text = JsonWriter::write(expectedDocument.value());
+    QCOMPARE(after, QByteArray(text.data(), qsizetype(text.size())));
+    QCOMPARE(str(written, "etag"), str(answer, "etag"));
+    QCOMPARE(str(written["history"].back(), "etag"), str(answer, "etag"));
+}
+
+namespace {
+
+// One `serve` process answered request by request: each call writes a request and reads lines
+// until the answer with its id; event lines are kept.
+class ServeProcess
+{
+public:
+    explicit ServeProcess(const QString &bundle)
+    {
+        m_process.start(QStringLiteral(RUNBOARD_CLI), {QStringLiteral("serve"), bundle});
+    }
+    ~ServeProcess()
+    {
+        m_process.write(R"({"cmd":"quit"})"
+                        "\n");
+        m_process.closeWriteChannel();
+        if (!m_process.waitForFinished(kTimeoutMs))
+            m_process.kill();
+    }
+
+    Json request(Json body)
+    {
+        body["id"] = ++m_lastId;
+        m_process.write(compact(body) + '\n');
+        return waitFor([this](const Json &line) { return line.value("id", 0) == m_lastId; });
+    }
+
+    // The next line `accept` takes (earlier lines are kept as events); null on timeout.
+    template<typename Accept>
+    Json waitFor(Accept accept)
+    {
+        QDeadlineTimer deadline(kTimeoutMs);
+        for (;;) {
+            for (qsizetype i = m_checked; i < m_lines.size(); ++i) {
+                if (accept(m_lines[i])) {
+                    m_checked = i + 1;
+                    return m_lines[i];
+                }
+            }
+            m_checked = m_lines.size();
+            if (deadline.hasExpired() || m_process.state() == QProcess::NotRunning)
+                return Json();
+            m_process.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime())));
+            m_pending += m_process.readAllStandardOutput();
+            const qsizetype end = m_pending.lastIndexOf('\n');
+            if (end >= 0) {
+                m_lines += parseLines(m_pending.left(end + 1));
+                m_pending.remove(0, end + 1);
+            }
+        }
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_pending;
+    QList<Json> m_lines;
+    qsizetype m_checked = 0;
+    int m_lastId = 0;
+};
+
+} // namespace
+
+// serve's "rebase": true takes the version named by ifMatch as the base (one it published); a
+// writer that skips the protocol and replaces serve's commit is announced as "overwritten".
+void tst_Cli::serveRebasesAndReportsOverwrites()
+{
+    Fixture fixture;
+    QVERIFY(fixture.valid);
+    ServeProcess serve(fixture.bundle);
+    QVERIFY(
+        !serve.waitFor([](const Json &line) { return str(line, "event") == "open"; }).is_null());
+    const Json first = serve.request(Json{{"cmd", "get"}});
+    const std::string baseEtag = str(first, "etag");
+    QCOMPARE(QString::fromStdString(baseEtag), fixture.etag);
+
+    const Outcome other = runCli(
+        {QStringLiteral("patch"), fixture.bundle, QStringLiteral("--if-match"), fixture.etag,
+         QStringLiteral("--ops"), fixture.path(QStringLiteral("ops-title.json"))});
+    QCOMPARE(other.exitCode, 0);
+    const std::string theirEtag = str(other.first(), "etag");
+
+    const Json goal
+        = Json::array({{{"op", "replace"}, {"path", "/goalSummary"}, {"value", "Mine"}}});
+    const Json rebased = serve.request(
+        Json{{"cmd", "patch"}, {"ifMatch", baseEtag}, {"ops", goal}, {"rebase", true}});
+    QVERIFY2(rebased.value("ok", false), compact(rebased).constData());
+    QCOMPARE(str(rebased, "rebasedOnto"), theirEtag);
+    QCOMPARE(rebased.value("serverGeneration", 0), 3);
+
+    const Json title = Json::array({{{"op", "replace"}, {"path", "/title"}, {"value", "Mine"}}});
+    const Json conflicting = serve.request(
+        Json{{"cmd", "patch"}, {"ifMatch", baseEtag}, {"ops", title}, {"rebase", true}});
+    QCOMPARE(str(conflicting, "error"), std::string("etag_conflict"));
+    QCOMPARE(compact(conflicting["conflicts"]),
+             QByteArray(R"([{"path":"/title","base":"Fixture run","theirs":"Patched",)"
+                        R"("yours":"Mine"}])"));
+
+    const Json unknown = serve.request(
+        Json{{"cmd", "patch"}, {"ifMatch", "g0-unknown"}, {"ops", goal}, {"rebase", true}});
+    QCOMPARE(str(unknown, "error"), std::string("etag_conflict"));
+    QVERIFY2(str(unknown, "message").find("not one of the last 16 versions") != std::string::npos,
+             compact(unknown).constData());
+    QCOMPARE(str(unknown, "etag"), str(rebased, "etag"));
+
+    // A writer without the protocol replaces serve's commit with one built on the version
+    // before it: serve says so.
+    const QByteArray beforeOurs = readBytes(fixture.manifest);
+    const Json ours = serve.request(Json{
+        {"cmd", "patch"},
+        {"ifMatch", str(rebased, "etag")},
+        {"ops", Json::array({{{"op", "replace"}, {"path", "/goalSummary"}, {"value", "Ours"}}})},
+        {"summary", "goal -> Ours"}});
+    QVERIFY2(ours.value("ok", false), compact(ours).constData());
+    Json stale = Json::parse(beforeOurs.toStdString());
+    stale["title"] = "Written without the lock";
+    stale["serverGeneration"] = 4;
+    stale["etag"] = "g4-5ade5ade";
+    stale["history"].push_back(Json{{"etag", "g4-5ade5ade"},
+                                    {"at", "2026-07-22T10:00:00.000Z"},
+                                    {"summary", "patch"},
+                                    {"patchKindSummary", "/title×1"}});
+    const std::string text = JsonWriter::write(stale);
+    const QString temp = fixture.bundle + QStringLiteral("/manifest.json.stale.tmp");
+    QVERIFY(writeBytes(temp, QByteArray(text.data(), qsizetype(text.size()))));
+    // As ADE writes: a temp file renamed over the manifest, which is never missing.
+    QCOMPARE(std::rename(QFile::encodeName(temp).constData(),
+                         QFile::encodeName(fixture.manifest).constData()),
+             0);
+    const Json event
+        = serve.waitFor([](const Json &line) { return str(line, "event") == "overwritten"; });
+    QVERIFY(!event.is_null());
+    QCOMPARE(str(event, "etag"), str(ours, "etag"));
+    QCOMPARE(str(event, "by"), std::string("g4-5ade5ade"));
+    QCOMPARE(event.value("serverGeneration", 0), 4);
+    QCOMPARE(event.value("ourGeneration", 0), 4);
+    QCOMPARE(compact(event["patch"]),
+             QByteArray(R"([{"op":"replace","path":"/goalSummary","value":"Ours"}])"));
+    QCOMPARE(str(event, "summary"), std::string("goal -> Ours"));
+    QVERIFY(event.value("t", qint64(0)) > 0);
 }
 
 void tst_Cli::demoDrivesRun()

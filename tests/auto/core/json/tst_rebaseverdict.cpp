@@ -147,6 +147,22 @@ void tst_RebaseVerdict::verdicts_data()
         << QList<int>{0}
         << QStringLiteral("/tasks/{id:T-1}/validationGate/required was removed, so operation 0 "
                           "(replace /tasks/{id:T-1}/validationGate/required) no longer applies");
+    QTest::newRow("mine replaced a parent, then changed inside it")
+        << QByteArray(R"([{"op":"replace","path":"/tasks/{id:T-1}/validationGate",
+                          "value":{"required":true,"stepIds":["V-1","V-2"]}},
+                          {"op":"replace","path":"/tasks/{id:T-1}/validationGate/required",
+                          "value":false}])")
+        << QByteArray(R"([{"op":"add","path":"/tasks/{id:T-1}/validationGate/note",
+                          "value":"theirs"}])")
+        << Kind::Conflicts
+        << QStringList{QStringLiteral(R"(/tasks/{id:T-1}/validationGate/note | - | "theirs" | -)")}
+        << QList<int>{0} << QString();
+    QTest::newRow("mine removed what theirs changed")
+        << QByteArray(R"([{"op":"remove","path":"/tasks/{id:T-2}"}])")
+        << QByteArray(R"([{"op":"replace","path":"/tasks/{id:T-2}/status","value":"review"}])")
+        << Kind::Conflicts
+        << QStringList{QStringLiteral(R"(/tasks/{id:T-2}/status | "pending" | "review" | -)")}
+        << QList<int>{0} << QString();
     QTest::newRow("both appended the same id")
         << QByteArray(R"([{"op":"add","path":"/tasks/-","value":{"id":"T-9","title":"mine"}}])")
         << QByteArray(R"([{"op":"add","path":"/tasks/-","value":{"id":"T-9","title":"theirs"}}])")
@@ -231,6 +247,15 @@ void tst_RebaseVerdict::verdicts()
     const Json base = baseManifest();
     const RebaseVerdict verdict = judgeRebase(base, patchOf(mine), theirsFrom(base, theirs));
     QCOMPARE(conflictLines(verdict), conflicts);
+    // `yours` is worked out on a subtree where it can be: it must be what applying the whole
+    // patch to the base leaves there.
+    const Result<Json> whole = patchOf(mine).apply(base);
+    for (const RebaseVerdict::Conflict &conflict : verdict.conflicts) {
+        const Json *expected
+            = whole.isOk() ? JsonPointer::parse(conflict.pointer)->find(whole.value()) : nullptr;
+        QCOMPARE(shown(conflict.yours),
+                 shown(expected ? std::optional<Json>(*expected) : std::nullopt));
+    }
     QCOMPARE(opsOf(verdict), conflictingOps);
     QCOMPARE(verdict.kind, kind);
     QCOMPARE(verdict.isClean(), kind == RebaseVerdict::Kind::Clean);
