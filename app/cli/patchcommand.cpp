@@ -130,10 +130,10 @@ int PatchCommand::execute(const QCommandLineParser &parser, const QStringList &p
                            loaded->file.bytes};
     };
     if (rebase) {
-        const Result<Json> answer = RebasingCommit(commit, newest).run(base, request);
-        if (!answer.isOk())
-            return fail(answer.error());
-        printJson(answer.value());
+        const Result<RebasingCommit::Done> done = RebasingCommit(commit, newest).run(base, request);
+        if (!done.isOk())
+            return fail(done.error());
+        printJson(RebasingCommit::answerOf(done.value()));
         return 0;
     }
     const Result<SeenVersion> committed = commit(request);

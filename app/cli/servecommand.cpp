@@ -138,12 +138,13 @@ void ServeSession::handlePatch(const Json &id, const Json &request,
                               std::move(details)});
         return;
     }
-    const Result<Json> done = RebasingCommit(commit, newest).run(*base, std::move(patch));
+    const Result<RebasingCommit::Done> done
+        = RebasingCommit(commit, newest).run(*base, std::move(patch));
     if (!done.isOk()) {
         answerError(id, done.error());
         return;
     }
-    answer(id, done.value());
+    answer(id, RebasingCommit::answerOf(done.value()));
 }
 
 void ServeSession::answer(const Json &id, Json body) const

@@ -41,6 +41,7 @@
 #include "jsonpatch.h"
 #include "jsonpointer.h"
 #include "jsonreader.h"
+#include "rebasingcommit.h"
 
 #include <QCoreApplication>
 #include <QMutexLocker>
@@ -146,6 +147,53 @@ Result<Snapshot> ManifestService::patch(const ManifestStore::PatchRequest &reque
 {
     QMutexLocker lock(&m_mutex);
     return patchLocked(request);
+}
+
+Result<Snapshot> ManifestService::patchRebasing(const ManifestStore::PatchRequest &request,
+                                                const std::shared_ptr<const Json> &base,
+                                                Snapshot *rebasedOnto)
+{
+    QMutexLocker lock(&m_mutex);
+    return patchRebasingLocked(request, base, rebasedOnto);
+}
+
+Result<Snapshot> ManifestService::patchRebasingLocked(const ManifestStore::PatchRequest &request,
+                                                      const std::shared_ptr<const Json> &base,
+                                                      Snapshot *rebasedOnto)
+{
+    if (rebasedOnto)
+        *rebasedOnto = Snapshot();
+    if (!base)
+        return patchLocked(request);
+    // Both steps run here, under the mutex: no reload or request of this service comes
+    // between the verdict and the commit; other processes are the store's business.
+    Snapshot committed;
+    Snapshot newestSeen;
+    const auto seen = [](const Snapshot &snapshot) {
+        return SeenVersion{snapshot.etag(), snapshot.serverGeneration(), snapshot.sharedDocument(),
+                           snapshot.bytes()};
+    };
+    const auto commit = [&](const ManifestStore::PatchRequest &attempt) -> Result<SeenVersion> {
+        Result<Snapshot> result = patchLocked(attempt);
+        if (!result.isOk())
+            return result.error();
+        committed = std::move(result).value();
+        return seen(committed);
+    };
+    const auto newest = [&]() -> Result<SeenVersion> {
+        // A failed commit looked at the disk already; look again for a later attempt.
+        lookLocked();
+        if (m_state != State::Live)
+            return Error{ErrorCode::RunSuspended, m_stateMessage, Json::object()};
+        newestSeen = m_snapshot;
+        return seen(newestSeen);
+    };
+    const Result<RebasingCommit::Done> done = RebasingCommit(commit, newest).run(*base, request);
+    if (!done.isOk())
+        return done.error();
+    if (rebasedOnto && done->rebasedOnto)
+        *rebasedOnto = newestSeen;
+    return committed;
 }
 
 Result<Snapshot> ManifestService::patchLocked(const ManifestStore::PatchRequest &request)
@@ -256,7 +304,22 @@ void ManifestService::openRequested(quint64 requestId)
 void ManifestService::patchRequested(quint64 requestId, const ManifestStore::PatchRequest &request)
 {
     QMutexLocker lock(&m_mutex);
-    ServiceOutcome outcome = outcomeOf(requestId, patchLocked(request));
+    postOutcomeLocked(outcomeOf(requestId, patchLocked(request)));
+}
+
+void ManifestService::patchRebasingRequested(quint64 requestId,
+                                             const ManifestStore::PatchRequest &request,
+                                             const std::shared_ptr<const Json> &base)
+{
+    QMutexLocker lock(&m_mutex);
+    Snapshot rebasedOnto;
+    ServiceOutcome outcome = outcomeOf(requestId, patchRebasingLocked(request, base, &rebasedOnto));
+    outcome.rebasedOnto = rebasedOnto;
+    postOutcomeLocked(std::move(outcome));
+}
+
+void ManifestService::postOutcomeLocked(ServiceOutcome outcome)
+{
     // A failure refers to the disk as the service now knows it: for etag_conflict, the version
     // that caused it (patchLocked() looked at the disk and published it).
     if (!outcome.ok)

@@ -26,6 +26,8 @@ struct ServiceOutcome
     Snapshot snapshot;
     Error error;       // !ok
     QString watchMode; // open: the watcher's mode, as watchModeDescription() says it
+    // A patch re-applied on a newer version (patchRebasing): the version it went onto.
+    Snapshot rebasedOnto;
 };
 
 // One of our acknowledged commits that another writer replaced without building on it
@@ -102,6 +104,15 @@ public:
     // first, so the caller can show what changed.
     Result<Snapshot> patch(const ManifestStore::PatchRequest &request);
 
+    // patch(), with auto-rebase (DESIGN.md §8): when the file moved on since the request's
+    // ifMatch, the operations (made on `base`) are judged against the newest version and, when
+    // the verdict is clean, committed there (RebasingCommit), all under the run's mutex.
+    // `rebasedOnto` receives the version they went onto (null when none). A verdict that is not
+    // clean is an EtagConflict, as RebasingCommit::run describes it.
+    Result<Snapshot> patchRebasing(const ManifestStore::PatchRequest &request,
+                                   const std::shared_ptr<const Json> &base,
+                                   Snapshot *rebasedOnto = nullptr);
+
     // Records a sign of life in heartbeats.json; clears the agent's `stalled` flag in the
     // manifest when it is set (a guarded commit, like any other).
     Result<QDateTime> heartbeat(const QString &sessionId);
@@ -113,6 +124,10 @@ public:
     // answer comes as requestFinished with the same id.
     void openRequested(quint64 requestId);
     void patchRequested(quint64 requestId, const runboard::ManifestStore::PatchRequest &request);
+    // With a base: patchRebasing().
+    void patchRebasingRequested(quint64 requestId,
+                                const runboard::ManifestStore::PatchRequest &request,
+                                const std::shared_ptr<const runboard::Json> &base);
 
     Snapshot snapshot() const;
     State state() const;
@@ -147,6 +162,10 @@ private:
     };
 
     Result<Snapshot> patchLocked(const ManifestStore::PatchRequest &request);
+    Result<Snapshot> patchRebasingLocked(const ManifestStore::PatchRequest &request,
+                                         const std::shared_ptr<const Json> &base,
+                                         Snapshot *rebasedOnto);
+    void postOutcomeLocked(ServiceOutcome outcome);
     void rememberCommitLocked(const ManifestStore::PatchRequest &request,
                               const ManifestStore::Committed &committed);
     // Decides every remembered commit against a newer version of the file: confirmed (its etag

@@ -33,7 +33,8 @@ RunHandle::~RunHandle()
         m_service->deleteLater();
 }
 
-quint64 RunHandle::requestPatch(const ManifestStore::PatchRequest &request)
+quint64 RunHandle::requestPatch(const ManifestStore::PatchRequest &request,
+                                std::shared_ptr<const Json> rebaseFrom)
 {
     const quint64 id = m_nextRequest++;
     if (!m_service) {
@@ -46,7 +47,12 @@ quint64 RunHandle::requestPatch(const ManifestStore::PatchRequest &request)
     }
     QMetaObject::invokeMethod(
         m_service.data(),
-        [service = m_service.data(), id, request] { service->patchRequested(id, request); },
+        [service = m_service.data(), id, request, base = std::move(rebaseFrom)] {
+            if (base)
+                service->patchRebasingRequested(id, request, base);
+            else
+                service->patchRequested(id, request);
+        },
         Qt::QueuedConnection);
     return id;
 }

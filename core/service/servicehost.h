@@ -32,8 +32,11 @@ public:
     // once opened.
     QString watchModeDescription() const { return m_watchMode; }
 
-    // Queued; the answer is patchFinished with the returned id.
-    quint64 requestPatch(const ManifestStore::PatchRequest &request);
+    // Queued; the answer is patchFinished with the returned id. With a base (the version the
+    // operations were made on), a clean conflict is re-applied on the newer version by the
+    // service (ManifestService::patchRebasing) and the outcome says onto which.
+    quint64 requestPatch(const ManifestStore::PatchRequest &request,
+                         std::shared_ptr<const Json> rebaseFrom = nullptr);
     void requestReload();
 
     // For tests and diagnostics: the thread the service lives in.

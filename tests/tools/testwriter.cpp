@@ -66,8 +66,9 @@ const char kUsage[] = "usage: runboard-testwriter <command> ...\n"
                       "  stale BUNDLE [--title T] [--delay-ms N] [--ops FILE]\n"
                       "                                    read, wait for a line on stdin, then "
                       "commit on what was read, as ADE does\n"
-                      "  counter BUNDLE --count N [--session S]\n"
-                      "                                    N commits incrementing /counter\n"
+                      "  counter BUNDLE --count N [--session S] [--pace-ms N]\n"
+                      "                                    N commits incrementing /counter, "
+                      "one every N ms\n"
                       "  crashloop BUNDLE                  commits incrementing /counter, "
                       "forever\n"
                       "  holdlock BUNDLE                   hold the bundle lock until stdin "
@@ -374,7 +375,8 @@ enum class LoopMode { Counted, Endless };
 
 // Another Runboard process: read-modify-write commits of /counter through the real commit
 // protocol, re-reading and re-applying after each etag_conflict as a careful client would.
-int runCommitLoop(const QString &bundle, LoopMode mode, qint64 count, const QString &session)
+int runCommitLoop(const QString &bundle, LoopMode mode, qint64 count, const QString &session,
+                  int paceMs = 0)
 {
     const Result<BundleLocation> location = ManifestStore::locate(bundle);
     if (!location.isOk())
@@ -417,6 +419,9 @@ int runCommitLoop(const QString &bundle, LoopMode mode, qint64 count, const QStr
         ++acks;
         report(Json{
             {"event", "ack"}, {"counter", next}, {"etag", committed->result.document->at("etag")}});
+        // The pace is the scenario (a busy agent committing every few ms), not a wait.
+        if (paceMs > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(paceMs));
     }
     report(Json{{"event", "done"}, {"acks", acks}, {"conflicts", conflicts}});
     return kExitOk;
@@ -475,6 +480,9 @@ int run(const QStringList &arguments)
                                        QStringLiteral("FILE"));
     const QCommandLineOption countOption(QStringLiteral("count"),
                                          QStringLiteral("number of commits"), QStringLiteral("N"));
+    const QCommandLineOption paceOption(QStringLiteral("pace-ms"),
+                                        QStringLiteral("milliseconds between commits"),
+                                        QStringLiteral("N"));
     const QCommandLineOption sessionOption(QStringLiteral("session"),
                                            QStringLiteral("the lead's session id"),
                                            QStringLiteral("S"), QStringLiteral("S-lead"));
@@ -494,6 +502,7 @@ int run(const QStringList &arguments)
     } else if (command == QStringLiteral("counter")) {
         parser.addOption(countOption);
         parser.addOption(sessionOption);
+        parser.addOption(paceOption);
     } else if (command != QStringLiteral("crashloop") && command != QStringLiteral("holdlock")) {
         return usage(QStringLiteral("unknown command: ") + command);
     }
@@ -540,8 +549,12 @@ int run(const QStringList &arguments)
             = parser.isSet(countOption) ? nonNegativeInt(parser.value(countOption)) : std::nullopt;
         if (!count)
             return usage(QStringLiteral("counter needs --count N"));
+        const std::optional<int> pace
+            = parser.isSet(paceOption) ? nonNegativeInt(parser.value(paceOption)) : 0;
+        if (!pace)
+            return usage(QStringLiteral("--pace-ms takes a number of milliseconds"));
         return runCommitLoop(positional.at(0), LoopMode::Counted, *count,
-                             parser.value(sessionOption));
+                             parser.value(sessionOption), *pace);
     }
     if (command == QStringLiteral("crashloop"))
         return runCommitLoop(positional.at(0), LoopMode::Endless, 0, QStringLiteral("S-lead"));

@@ -13,7 +13,11 @@
 //   an etag_conflict rather than a loop.
 // - The base comes from the script (what it read), never from the disk: the disk no longer
 //   holds it, and the newest version is exactly what it must not be mistaken for.
-// Thread: the caller's (the main thread in runboard-cli).
+// - A pause between attempts helps two writers that re-apply in lockstep (two windows, two
+//   scripts) fall out of step; it is random, short, and grows with the attempt, and only the
+//   later attempts pause at all: the first retry goes on the version just read.
+// Thread: the caller's (the main thread in runboard-cli; the service thread, under the run's
+// mutex, in ManifestService).
 
 #include "rebasingcommit.h"
 
@@ -21,8 +25,10 @@
 #include "rebaseverdict.h"
 
 #include <QCoreApplication>
+#include <QRandomGenerator>
+#include <QThread>
 
-namespace runboard::cli {
+namespace runboard {
 
 namespace {
 
@@ -84,11 +90,20 @@ RebasingCommit::RebasingCommit(Commit commit, Newest newest)
     : m_commit(std::move(commit)), m_newest(std::move(newest))
 {}
 
-Result<Json> RebasingCommit::run(const Json &base, ManifestStore::PatchRequest request) const
+Json RebasingCommit::answerOf(const Done &done)
+{
+    Json out = answer(done.committed);
+    if (done.rebasedOnto)
+        out["rebasedOnto"] = done.rebasedOnto->etag.toStdString();
+    return out;
+}
+
+Result<RebasingCommit::Done> RebasingCommit::run(const Json &base,
+                                                 ManifestStore::PatchRequest request) const
 {
     const Result<SeenVersion> first = m_commit(request);
     if (first.isOk())
-        return answer(first.value());
+        return Done{first.value(), std::nullopt};
     if (first.error().code != ErrorCode::EtagConflict)
         return first.error();
     const Result<JsonPatch> patch = JsonPatch::fromJson(request.operations);
@@ -98,6 +113,8 @@ Result<Json> RebasingCommit::run(const Json &base, ManifestStore::PatchRequest r
     const QString baseEtag = request.ifMatchEtag;
     Error last = first.error();
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        if (attempt > 0)
+            QThread::msleep(unsigned(QRandomGenerator::global()->bounded(1, 4) * attempt));
         const Result<SeenVersion> newest = m_newest();
         if (!newest.isOk())
             return newest.error();
@@ -107,11 +124,8 @@ Result<Json> RebasingCommit::run(const Json &base, ManifestStore::PatchRequest r
         request.ifMatchEtag = newest->etag;
         request.seenBytes = newest->bytes;
         const Result<SeenVersion> committed = m_commit(request);
-        if (committed.isOk()) {
-            Json out = answer(committed.value());
-            out["rebasedOnto"] = newest->etag.toStdString();
-            return out;
-        }
+        if (committed.isOk())
+            return Done{committed.value(), newest.value()};
         if (committed.error().code != ErrorCode::EtagConflict)
             return committed.error();
         last = committed.error();
@@ -139,4 +153,4 @@ Result<Json> RebasingCommit::baseFrom(Json input, const QString &source)
     return input;
 }
 
-} // namespace runboard::cli
+} // namespace runboard
