@@ -226,8 +226,12 @@ void ChangeController::send(Change change)
     const QString what = change.summary.isEmpty() ? change.title : change.summary;
     Q_EMIT progressMessage(change.kind == Change::Kind::Edit ? tr("Applying: %1…").arg(what)
                                                              : tr("%1…").arg(change.title));
+    // With auto-rebase the service re-applies a clean change on a newer version itself, under
+    // the run's mutex; undo and redo always go that way (their tests guard what they put back).
+    const bool rebase = change.kind != Change::Kind::Edit || EditSettings::autoRebase();
+    std::shared_ptr<const Json> base = rebase ? change.base : nullptr;
     setBusy(false, std::move(change));
-    m_requestId = m_run->requestPatch(request);
+    m_requestId = m_run->requestPatch(request, std::move(base));
 }
 
 void ChangeController::onPatchFinished(const ServiceOutcome &outcome)
@@ -235,6 +239,12 @@ void ChangeController::onPatchFinished(const ServiceOutcome &outcome)
     if (!m_inFlight || outcome.requestId != m_requestId)
         return;
     Change change = *m_inFlight;
+    if (outcome.ok && !outcome.rebasedOnto.isNull()) {
+        // The service re-applied it on a newer version: that version is what it changed.
+        change.target = outcome.rebasedOnto;
+        ++change.reapplied;
+        tellReapplied(change);
+    }
     if (outcome.ok) {
         const Snapshot &result = outcome.snapshot;
         if (result.isNull() || result.etag() == change.target.etag()) {
@@ -257,7 +267,7 @@ void ChangeController::onPatchFinished(const ServiceOutcome &outcome)
         }
         m_stackCommand = nullptr;
         setBusy(false, std::nullopt);
-        if (change.reapplied > 0)
+        if (change.reapplied > 0 && !change.metChanges.isEmpty())
             Q_EMIT reapplied(change, change.target, change.metChanges, change.metAuthors);
         Q_EMIT applied(change, result);
         return;
@@ -281,6 +291,24 @@ void ChangeController::onPatchFinished(const ServiceOutcome &outcome)
         resyncStack(change.kind);
     setBusy(false, std::nullopt);
     Q_EMIT failed(change, error);
+}
+
+void ChangeController::tellReapplied(const Change &change)
+{
+    // What the others had changed, in words, for the Events tab; worked out off this thread.
+    auto *watcher = new QFutureWatcher<QPair<QStringList, QStringList>>(this);
+    const quint64 generation = m_runGeneration;
+    connect(watcher, &QFutureWatcher<QPair<QStringList, QStringList>>::finished, this,
+            [this, watcher, generation, change] {
+                watcher->deleteLater();
+                if (generation == m_runGeneration)
+                    Q_EMIT reapplied(change, change.target, watcher->result().first,
+                                     watcher->result().second);
+            });
+    watcher->setFuture(QtConcurrent::run([base = change.base, onto = change.target] {
+        return qMakePair(ChangeWords::sentences(ChangeWords::describe(*base, onto.document())),
+                         newAuthors(*base, onto.document()));
+    }));
 }
 
 void ChangeController::judge(PendingConflict conflict)

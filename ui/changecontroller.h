@@ -125,6 +125,7 @@ private:
     void onSnapshot(const Snapshot &snapshot);
     void onOverwritten(const OverwriteReport &report);
     void submitInverse(PatchUndoCommand *command, Change::Kind kind);
+    void tellReapplied(const Change &change);
     void judge(PendingConflict conflict);
     void onJudged(PendingConflict conflict);
     void setBusy(bool preparing, std::optional<Change> inFlight);
