@@ -213,7 +213,7 @@ PatchEditor::PatchEditor(RunView *view, ChangeController *controller, QWidget *p
 
     m_problems = new QListWidget(splitter);
     m_problems->setAccessibleName(tr("Problems in the patch"));
-    m_problems->setUniformItemSizes(true);
+    m_problems->setWordWrap(true);
     splitter->addWidget(m_problems);
     connect(m_problems, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         const QVariant offset = item->data(Qt::UserRole);
@@ -299,6 +299,11 @@ bool PatchEditor::isModified() const
     return m_text->document()->isModified();
 }
 
+bool PatchEditor::isStarted() const
+{
+    return m_started || isModified();
+}
+
 void PatchEditor::confirmDiscard(const QString &what, const std::function<void()> &then)
 {
     if (!isModified() || m_text->toPlainText().trimmed() == QLatin1String("[\n]").trimmed()) {
@@ -318,6 +323,7 @@ void PatchEditor::openPatch(const Json &operations, const Snapshot &base, const 
 {
     confirmDiscard(tr("Opening these operations"), [this, operations, base, notes, conflictId] {
         m_base = base;
+        m_started = true;
         m_notes = notes;
         m_conflictId = conflictId;
         m_filePath.clear();
@@ -334,6 +340,7 @@ void PatchEditor::newPatch()
 {
     confirmDiscard(tr("A new patch"), [this] {
         m_base = m_view->snapshot();
+        m_started = false;
         m_notes.clear();
         m_conflictId = 0;
         m_filePath.clear();
@@ -348,6 +355,7 @@ void PatchEditor::newPatch()
 void PatchEditor::forgetBase()
 {
     m_base = Snapshot();
+    m_started = false;
     m_notes.clear();
     m_conflictId = 0;
     updateBase();
@@ -515,8 +523,8 @@ bool PatchEditor::isValid() const
 void PatchEditor::updateBase()
 {
     const Snapshot newest = m_view->snapshot();
-    if (m_base.isNull() && !newest.isNull()) {
-        // No base yet (the editor opened before the run): the first version on screen is it.
+    if (!newest.isNull() && !isStarted() && newest.etag() != m_base.etag()) {
+        // Nothing typed yet: the patch starts on whatever is on screen when typing begins.
         m_base = newest;
         validate();
     }
@@ -546,15 +554,22 @@ void PatchEditor::updateBase()
     if (!m_newsWatcher->isFinished())
         return;
     const QStringList news = m_newsWatcher->result();
-    constexpr int kShown = 6;
-    QString words = news.mid(0, kShown).join(QLatin1Char('\n'));
+    // A few lines in the bar, shortened; all of them (up to a screenful) in its tooltip.
+    constexpr int kShown = 3;
+    constexpr int kLineLength = 90;
+    constexpr int kInToolTip = 40;
+    QStringList shown;
+    for (const QString &sentence : news.mid(0, kShown))
+        shown << (sentence.size() > kLineLength ? sentence.left(kLineLength - 1) + QChar(0x2026)
+                                                : sentence);
     if (news.size() > kShown)
-        words += QLatin1Char('\n') + tr("… and %n more", nullptr, int(news.size() - kShown));
+        shown << tr("… and %n more (hover to see them)", nullptr, int(news.size() - kShown));
     m_baseBar->showMessage(MessageBar::Kind::Warning,
                            tr("The run has moved on to generation %1 since this patch's base. "
                               "What changed:\n%2")
                                .arg(newest.serverGeneration())
-                               .arg(words));
+                               .arg(shown.join(QLatin1Char('\n'))));
+    m_baseBar->setToolTip(news.mid(0, kInToolTip).join(QLatin1Char('\n')));
     m_baseBar->addAction(m_rebase);
     updateActions();
 }
@@ -564,6 +579,7 @@ void PatchEditor::useNewestBase()
     if (m_view->snapshot().isNull())
         return;
     m_base = m_view->snapshot();
+    m_started = true;
     m_notes.clear();
     updateBase();
     validate();
@@ -613,6 +629,7 @@ void PatchEditor::onChangeApplied(const Change &change, const Snapshot &result)
         return;
     // The patch is in the run: further edits build on what it made.
     m_base = result;
+    m_started = true;
     m_notes.clear();
     if (const quint64 resolved = std::exchange(m_conflictId, 0))
         Q_EMIT conflictResolved(resolved);
@@ -656,6 +673,7 @@ Result<void> PatchEditor::loadFrom(const QString &path)
                      Json{{"path", path.toStdString()}}};
     const QByteArray bytes = file.read(kMaxPatchFileBytes + 1);
     m_filePath = path;
+    m_started = true;
     m_notes.clear();
     m_conflictId = 0;
     m_appliedText.clear();
@@ -778,9 +796,12 @@ void PatchEditor::complete()
         m_completer->popup()->hide();
         return;
     }
+    int widest = 0;
+    for (const QString &candidate : candidates.mid(0, 200))
+        widest = qMax(widest, m_completer->popup()->fontMetrics().horizontalAdvance(candidate));
     QRect rect = m_text->cursorRect();
-    rect.setWidth(m_completer->popup()->sizeHintForColumn(0)
-                  + m_completer->popup()->verticalScrollBar()->sizeHint().width());
+    rect.setWidth(widest + m_completer->popup()->verticalScrollBar()->sizeHint().width()
+                  + m_completer->popup()->fontMetrics().averageCharWidth() * 2);
     m_completer->complete(rect);
     m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
 }

@@ -64,6 +64,9 @@ public:
     void setText(const QString &text); // as if typed
     QString filePath() const { return m_filePath; }
     bool isModified() const;
+    // Whether the patch was started: typed into, opened, or loaded. Until then its base follows
+    // the version on screen.
+    bool isStarted() const;
 
     // The problems found in the text, in words with their place ("line 3, column 5: …"), or
     // one line saying there are none; and the effect in words. Current after validated().
@@ -127,6 +130,7 @@ private:
     QString m_appliedText;            // the text as last applied; Apply waits for an edit after it
     QList<Note> m_notes;              // remarks on operations, from a conflict
     quint64 m_conflictId = 0;         // the conflict the text resolves, if it came from one
+    bool m_started = false;           // see isStarted()
     std::optional<Json> m_operations; // the text as a JSON Patch, when it is one
     std::optional<PatchPreview> m_preview;
     quint64 m_validation = 0; // bumps with every check; late previews are dropped

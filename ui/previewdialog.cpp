@@ -96,6 +96,10 @@ PreviewDialog::PreviewDialog(const QString &title, const Snapshot &base, const J
     connect(m_jsonToggle, &QToolButton::toggled, this, [this](bool shown) {
         m_json->setVisible(shown);
         m_jsonToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+        // Room for the operations below the words, rather than squeezing both.
+        const int lines = fontMetrics().lineSpacing() * 12;
+        resize(width(),
+               shown ? height() + lines : qMax(minimumSizeHint().height(), height() - lines));
     });
 
     auto *buttons = new QDialogButtonBox(this);
@@ -112,7 +116,7 @@ PreviewDialog::PreviewDialog(const QString &title, const Snapshot &base, const J
         reject();
     });
     layout->addWidget(buttons);
-    resize(fontMetrics().averageCharWidth() * 80, fontMetrics().lineSpacing() * 18);
+    resize(fontMetrics().averageCharWidth() * 90, fontMetrics().lineSpacing() * 20);
 
     m_watcher = new QFutureWatcher<PatchPreview>(this);
     connect(m_watcher, &QFutureWatcher<PatchPreview>::finished, this,

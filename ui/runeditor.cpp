@@ -80,8 +80,12 @@ RunEditor::RunEditor(QMainWindow *window, RunView *view)
     m_editorAction->setStatusTip(tr("Write a JSON Patch by hand, checked as you type"));
     m_editorAction->setToolTip(m_editorAction->statusTip());
     connect(m_editorAction, &QAction::toggled, this, [this](bool shown) {
-        if (shown)
-            m_editor->textEdit()->setFocus(Qt::ShortcutFocusReason);
+        if (!shown)
+            return;
+        // A first look gets room to write in: about 45 % of the window.
+        if (!std::exchange(m_dockSized, true) && !m_dock->isFloating())
+            m_window->resizeDocks({m_dock}, {m_window->width() * 45 / 100}, Qt::Horizontal);
+        m_editor->textEdit()->setFocus(Qt::ShortcutFocusReason);
     });
 
     m_busy = new QProgressBar(window->statusBar());

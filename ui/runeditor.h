@@ -82,6 +82,7 @@ private:
     QAction *m_editFailed = nullptr;
     QAction *m_saveFailed = nullptr;
     QPointer<ConflictDialog> m_conflictDialog;
+    bool m_dockSized = false;         // the dock got its first width
     QList<quint64> m_loggedConflicts; // conflicts already told in the Events tab
     Json m_failedOperations;
     Snapshot m_failedBase;

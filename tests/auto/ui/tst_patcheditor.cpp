@@ -75,6 +75,7 @@ private Q_SLOTS:
     void completionInsertsThePointer();
     void savesAndLoadsPatchFiles();
     void aMissingOrHugeFileIsAClearError();
+    void anUntouchedPatchFollowsTheRun();
     void saysWhenTheBaseIsNoLongerTheNewest();
     void appliesOnItsBaseAndKeepsItsText();
 
@@ -276,6 +277,19 @@ void tst_PatchEditor::aMissingOrHugeFileIsAClearError()
     QVERIFY(unwritable.error().message.contains(QStringLiteral("x.json")));
 }
 
+void tst_PatchEditor::anUntouchedPatchFollowsTheRun()
+{
+    Editing editing;
+    QTRY_VERIFY(editing.isLive());
+    PatchEditor editor(&editing.view, &editing.controller);
+    Json changed = editing.bundle.readManifest();
+    changed["serverGeneration"] = 7;
+    changed["etag"] = "g7-0000beef";
+    editing.bundle.writeManifest(changed);
+    QTRY_COMPARE(editor.base().etag(), QStringLiteral("g7-0000beef"));
+    QVERIFY(editor.baseBar()->isHidden());
+}
+
 void tst_PatchEditor::saysWhenTheBaseIsNoLongerTheNewest()
 {
     Editing editing;
@@ -284,6 +298,10 @@ void tst_PatchEditor::saysWhenTheBaseIsNoLongerTheNewest()
     const Snapshot base = editor.base();
     QCOMPARE(base.etag(), editing.view.snapshot().etag());
     QVERIFY(editor.baseBar()->isHidden());
+    QVERIFY(!editor.isStarted());
+    // The person starts writing: from now on the base stays what was on screen.
+    editor.setText(QStringLiteral("[{\"op\": \"remove\", \"path\": \"/tasks/{id:T-3}\"}]"));
+    QVERIFY(editor.isStarted());
 
     // Another writer changes the run: the editor says so, and what changed.
     Json changed = editing.bundle.readManifest();
