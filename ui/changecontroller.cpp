@@ -127,8 +127,12 @@ PendingConflict judged(PendingConflict conflict)
         conflict.verdict.failure = mine.error();
     } else {
         conflict.verdict = judgeRebase(base, mine.value(), theirs);
-        if (const Result<Json> yours = mine->apply(base); yours.isOk())
-            conflict.yourChanges = ChangeWords::sentences(ChangeWords::describe(base, *yours));
+        // The preview said it already; otherwise it takes a copy of the whole base.
+        conflict.yourChanges = conflict.change.words;
+        if (conflict.yourChanges.isEmpty()) {
+            if (const Result<Json> yours = mine->apply(base); yours.isOk())
+                conflict.yourChanges = ChangeWords::sentences(ChangeWords::describe(base, *yours));
+        }
     }
     conflict.theirChanges = ChangeWords::sentences(ChangeWords::describe(base, theirs));
     conflict.authors = newAuthors(base, theirs);
@@ -441,6 +445,7 @@ bool ChangeController::applyConflictToNewVersion(quint64 id, std::optional<Json>
             // Edited by the person on the new version: that version is their base now.
             change.operations = std::move(*operations);
             change.base = conflict.theirs.sharedDocument();
+            change.words.clear();
         }
         Q_EMIT conflictsChanged();
         send(std::move(change));

@@ -36,6 +36,7 @@ struct Change
     // conflict was re-applied, or for an undo (whose tests guard every value it puts back).
     Snapshot target;
     QString origin;         // who made it in the window ("editor" for the patch editor)
+    QStringList words;      // its effect in words on its base, when a preview worked it out
     int reapplied = 0;      // how often it went out again on a newer version
     QStringList metChanges; // re-applied: what the others had changed, in words
     QStringList metAuthors; // and who

@@ -13,6 +13,7 @@
 // Thread: GUI thread.
 
 #include "conflictdialog.h"
+#include "plaintext.h"
 
 #include "changecontroller.h"
 #include "changewords.h"
@@ -217,7 +218,7 @@ void ConflictDialog::refresh()
                                    valueText(place.theirs), valueText(place.yours)};
         for (int column = 0; column < cells.size(); ++column) {
             auto *item = new QTableWidgetItem(cells.at(column));
-            item->setToolTip(cells.at(column));
+            item->setToolTip(plainToolTip(cells.at(column)));
             m_table->setItem(row, column, item);
         }
     }

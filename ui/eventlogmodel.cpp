@@ -11,6 +11,7 @@
 // Thread: GUI thread.
 
 #include "eventlogmodel.h"
+#include "plaintext.h"
 
 #include "manifest.h"
 #include "statusstyle.h"
@@ -71,7 +72,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         if (index.column() == Time)
             return StatusStyle::isoToolTip(event.at);
         if (index.column() == Detail && !event.toolTip.isEmpty())
-            return event.toolTip;
+            return plainToolTip(event.toolTip);
         return {};
     case Qt::ForegroundRole:
         if (index.column() != Kind)

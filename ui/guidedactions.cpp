@@ -18,6 +18,7 @@
 // Thread: GUI thread.
 
 #include "guidedactions.h"
+#include "plaintext.h"
 
 #include "changecontroller.h"
 #include "dialoganswers.h"
@@ -261,7 +262,7 @@ void GuidedActions::setAvailable(QAction *action, bool available, const QString 
 {
     action->setEnabled(available);
     const QString tip = available || why.isEmpty() ? m_baseTips.value(action) : why;
-    action->setToolTip(tip);
+    action->setToolTip(plainToolTip(tip)); // reasons name ids an agent wrote
     action->setStatusTip(tip);
 }
 
@@ -418,7 +419,9 @@ void GuidedActions::preview(const Snapshot &base, const Result<ManifestEdit> &ed
     connect(dialog, &QDialog::accepted, this, [this, dialog, base, made] {
         if (!dialog->preview() || !dialog->preview()->isValid())
             return;
-        if (!m_controller->apply(Change::on(base, made.title, made.summary, made.operations)))
+        Change change = Change::on(base, made.title, made.summary, made.operations);
+        change.words = dialog->preview()->sentences;
+        if (!m_controller->apply(std::move(change)))
             Q_EMIT message(tr("Not applied: another change is still being applied, or the run "
                               "is not open. Your change: %1")
                                .arg(made.summary));

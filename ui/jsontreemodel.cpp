@@ -26,6 +26,7 @@
 // Thread: GUI thread.
 
 #include "jsontreemodel.h"
+#include "plaintext.h"
 
 #include "jsondiff.h"
 #include "jsonpointer.h"
@@ -275,10 +276,11 @@ QVariant JsonTreeModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         if (index.column() == Key)
-            return QString::fromStdString(node->pointer);
+            return plainToolTip(QString::fromStdString(node->pointer));
         if (index.column() == Value) {
             const QString shown = fullPreview(value);
-            return shown.size() > kPreviewLength ? QVariant(shown.left(2000)) : QVariant();
+            return shown.size() > kPreviewLength ? QVariant(plainToolTip(shown.left(2000)))
+                                                 : QVariant();
         }
         return {};
     case PointerRole:

@@ -20,6 +20,7 @@
 // Thread: GUI thread; previews and words are computed in QtConcurrent on shared documents.
 
 #include "patcheditor.h"
+#include "plaintext.h"
 
 #include "changecontroller.h"
 #include "changewords.h"
@@ -487,7 +488,7 @@ void PatchEditor::showProblems(QList<QPair<QString, int>> problems)
     }
     for (const auto &[text, offset] : problems) {
         auto *item = new QListWidgetItem(text, m_problems);
-        item->setToolTip(text);
+        item->setToolTip(plainToolTip(text));
         if (offset < 0)
             continue;
         item->setData(Qt::UserRole, offset);
@@ -569,7 +570,7 @@ void PatchEditor::updateBase()
                               "What changed:\n%2")
                                .arg(newest.serverGeneration())
                                .arg(shown.join(QLatin1Char('\n'))));
-    m_baseBar->setToolTip(news.mid(0, kInToolTip).join(QLatin1Char('\n')));
+    m_baseBar->setToolTip(plainToolTip(news.mid(0, kInToolTip).join(QLatin1Char('\n'))));
     m_baseBar->addAction(m_rebase);
     updateActions();
 }
@@ -618,6 +619,8 @@ void PatchEditor::apply()
               : tr("patch of %n operation(s)", nullptr, int(m_operations->size()));
     Change change = Change::on(m_base, tr("Apply patch: %1").arg(summary), summary, *m_operations);
     change.origin = QStringLiteral("editor");
+    if (m_preview)
+        change.words = m_preview->sentences;
     if (m_controller->apply(std::move(change)))
         m_appliedText = text;
     updateActions();

@@ -21,6 +21,7 @@
 // Thread: GUI thread.
 
 #include "rowmodel.h"
+#include "plaintext.h"
 
 #include <QGuiApplication>
 #include <QPalette>
@@ -56,7 +57,7 @@ QVariant RowModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return cell.display;
     case Qt::ToolTipRole:
-        return cell.toolTip.isEmpty() ? QVariant() : QVariant(cell.toolTip);
+        return cell.toolTip.isEmpty() ? QVariant() : QVariant(plainToolTip(cell.toolTip));
     case Qt::ForegroundRole:
         if (cell.tone == StatusStyle::Tone::None)
             return {};

@@ -10,6 +10,7 @@
 // Thread: GUI thread.
 
 #include "runpicker.h"
+#include "plaintext.h"
 
 #include "statusstyle.h"
 
@@ -30,6 +31,7 @@ RunPicker::RunPicker(const QString &worktree, const QList<RunSummary> &runs, QWi
     auto *label = new QLabel(
         tr("%1 holds %n run(s). Pick one:", nullptr, int(runs.size())).arg(worktree), this);
     label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
     layout->addWidget(label);
 
     m_list = new QTreeWidget(this);
@@ -39,7 +41,7 @@ RunPicker::RunPicker(const QString &worktree, const QList<RunSummary> &runs, QWi
     for (auto it = runs.crbegin(); it != runs.crend(); ++it) {
         auto *item = new QTreeWidgetItem(m_list);
         item->setText(0, it->title);
-        item->setToolTip(0, it->goalSummary);
+        item->setToolTip(0, plainToolTip(it->goalSummary));
         item->setText(1, it->runId);
         item->setText(2, it->currentPhase);
         item->setText(3, it->status);

@@ -26,6 +26,7 @@
 // Thread: GUI thread.
 
 #include "runview.h"
+#include "plaintext.h"
 
 #include "agentmodel.h"
 #include "backgroundrelease.h"
@@ -679,9 +680,9 @@ void RunView::updateHeader()
     const Manifest manifest(m_snapshot.sharedDocument());
     const QString title = manifest.title().isEmpty() ? tr("Untitled run") : manifest.title();
     m_titleLabel->setText(title);
-    m_titleLabel->setToolTip(manifest.goalSummary());
+    m_titleLabel->setToolTip(plainToolTip(manifest.goalSummary()));
     m_runIdLabel->setText(tr("Run: %1").arg(manifest.runId()));
-    m_runIdLabel->setToolTip(m_run ? m_run->location().bundlePath : QString());
+    m_runIdLabel->setToolTip(m_run ? plainToolTip(m_run->location().bundlePath) : QString());
     m_phaseLabel->setText(tr("Phase: %1").arg(manifest.currentPhase()));
     m_generationLabel->setText(tr("Generation: %1").arg(manifest.serverGeneration()));
     m_etagLabel->setText(tr("Etag: %1").arg(manifest.etag()));

@@ -22,6 +22,7 @@
 // Thread: GUI thread.
 
 #include "validationmodel.h"
+#include "plaintext.h"
 
 #include "manifest.h"
 #include "rowmodel.h"
@@ -117,7 +118,7 @@ QVariant ValidationModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return cell.text;
     case Qt::ToolTipRole:
-        return cell.toolTip.isEmpty() ? QVariant() : QVariant(cell.toolTip);
+        return cell.toolTip.isEmpty() ? QVariant() : QVariant(plainToolTip(cell.toolTip));
     case Qt::ForegroundRole:
         if (cell.tone == StatusStyle::Tone::None)
             return {};
