@@ -526,6 +526,7 @@ void PatchEditor::updateBase()
     const Snapshot newest = m_view->snapshot();
     if (!newest.isNull() && !isStarted() && newest.etag() != m_base.etag()) {
         // Nothing typed yet: the patch starts on whatever is on screen when typing begins.
+        // (Its text is the empty patch, whose check copies nothing.)
         m_base = newest;
         validate();
     }

@@ -31,6 +31,11 @@ PatchPreview PatchPreview::compute(const std::shared_ptr<const Json> &base, cons
         preview.error = patch.error();
         return preview;
     }
+    if (patch->isEmpty()) {
+        // Nothing to apply, check or say: no copy of the document for it.
+        preview.changesNothing = true;
+        return preview;
+    }
     const Result<Json> result = patch->apply(*base);
     if (!result.isOk()) {
         preview.error = result.error();
