@@ -508,7 +508,14 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     const Json &current = *base->document;
 
     const QString currentEtag = jsonString(current, "etag");
-    if (currentEtag != request.ifMatchEtag) {
+    const bool movedOn = currentEtag != request.ifMatchEtag
+                         || (request.seenBytes && *request.seenBytes != base->file.bytes);
+    if (movedOn && request.rebase && patch.isOk()) {
+        // The caller judges the newer version here, under the lock; a clean verdict makes it
+        // the base, exactly as if the request had named it.
+        if (const Result<void> verdict = request.rebase(base.value()); !verdict.isOk())
+            return verdict.error();
+    } else if (currentEtag != request.ifMatchEtag) {
         return Error{
             ErrorCode::EtagConflict,
             tr("%1 is at etag %2 (generation %3), not at %4: it changed since it was "
@@ -519,12 +526,11 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
             Json{{"path", m_location.manifestPath.toStdString()},
                  {"etag", currentEtag.toStdString()},
                  {"serverGeneration", jsonInteger(current, "serverGeneration")}}};
-    }
-
-    if (request.seenBytes && *request.seenBytes != base->file.bytes)
+    } else if (request.seenBytes && *request.seenBytes != base->file.bytes) {
         return conflictWithDisk(*this, tr("%1 was changed on disk (its etag %2 was kept) since "
                                           "it was last shown; look at the new version first")
                                            .arg(m_location.manifestPath, currentEtag));
+    }
 
     if (!patch.isOk())
         return patch.error();

@@ -14,6 +14,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -89,6 +90,13 @@ public:
         // When set, the disk must hold exactly these bytes: the version the requester saw. This
         // catches writers that change the file but keep its etag (hand edits).
         std::optional<QByteArray> seenBytes;
+        // Auto-rebase under the lock. When set, a disk that moved on from ifMatchEtag (or from
+        // seenBytes) is not answered with etag_conflict at once: this is asked, with the lock
+        // held, whether the same operations may go onto the disk's version. Ok: they are
+        // checked and committed on it (Committed::base is that version); an error is the
+        // commit's answer and nothing is written. No other writer that takes the lock can come
+        // between the verdict and the commit.
+        std::function<Result<void>(const Loaded &newest)> rebase;
     };
 
     struct Committed

@@ -7,15 +7,17 @@
 //   made on. Only judgeRebase decides that it may go onto a newer one, and only when the other
 //   writers touched nothing it reads or writes; conflicts and patches that no longer apply are
 //   answered as etag_conflict with what the script needs to decide, and nothing is written.
-// - The re-applied commit names the version it was judged against by etag *and* bytes, so a
-//   writer that slips in between the verdict and the commit makes it an etag_conflict again,
-//   and the loop judges anew, kAttempts times at most: a file that never stops moving ends in
-//   an etag_conflict rather than a loop.
+// - The verdict is given inside the commit, under the lock (PatchRequest::rebase): the store
+//   reads the newest version, the verdict is asked on exactly that, and the commit goes onto it
+//   with nothing in between. Writers that take the lock (other Runboards, runboard-cli) can then
+//   never make a clean change fail, however busy they are. Writers that skip the lock (ADE's
+//   service) can still replace the file between our read and our replace; the guarded replace
+//   answers etag_conflict, and the loop looks again, kAttempts times at most: a file that never
+//   stops moving ends in an etag_conflict rather than a loop.
 // - The base comes from the script (what it read), never from the disk: the disk no longer
 //   holds it, and the newest version is exactly what it must not be mistaken for.
-// - A pause between attempts helps two writers that re-apply in lockstep (two windows, two
-//   scripts) fall out of step; it is random, short, and grows with the attempt, and only the
-//   later attempts pause at all: the first retry goes on the version just read.
+// - A pause between attempts helps fall out of step with a writer that skips the lock; it is
+//   random, short, and grows with the attempt.
 // Thread: the caller's (the main thread in runboard-cli; the service thread, under the run's
 // mutex, in ManifestService).
 
@@ -101,37 +103,59 @@ Json RebasingCommit::answerOf(const Done &done)
 Result<RebasingCommit::Done> RebasingCommit::run(const Json &base,
                                                  ManifestStore::PatchRequest request) const
 {
-    const Result<SeenVersion> first = m_commit(request);
-    if (first.isOk())
-        return Done{first.value(), std::nullopt};
-    if (first.error().code != ErrorCode::EtagConflict)
-        return first.error();
     const Result<JsonPatch> patch = JsonPatch::fromJson(request.operations);
     if (!patch.isOk())
         return patch.error();
 
+    // The verdict is asked for under the store's lock, so a writer that takes the lock cannot
+    // slip in between it and the commit. `onto` says which newer version a commit went onto.
     const QString baseEtag = request.ifMatchEtag;
+    std::optional<SeenVersion> onto;
+    bool refused = false; // the verdict was not clean: that is the answer
+    request.rebase = [&](const ManifestStore::Loaded &newest) -> Result<void> {
+        const Json &document = *newest.document;
+        SeenVersion seen{QString::fromStdString(document.value("etag", std::string())),
+                         document.value("serverGeneration", qint64(0)), newest.document,
+                         newest.file.bytes};
+        const RebaseVerdict verdict = judgeRebase(base, patch.value(), document);
+        if (!verdict.isClean()) {
+            refused = true;
+            return refusal(verdict, seen, baseEtag);
+        }
+        onto = std::move(seen);
+        return {};
+    };
+    const auto attempt = [&]() -> Result<SeenVersion> {
+        onto.reset();
+        return m_commit(request);
+    };
+
+    const Result<SeenVersion> first = attempt();
+    if (first.isOk())
+        return Done{first.value(), onto};
+    if (first.error().code != ErrorCode::EtagConflict || refused)
+        return first.error();
+
+    // Still an etag_conflict: a writer that skips the lock replaced the file between our read
+    // and our replace. Look again and go on from the newest version.
     Error last = first.error();
-    for (int attempt = 0; attempt < kAttempts; ++attempt) {
-        if (attempt > 0)
-            QThread::msleep(unsigned(QRandomGenerator::global()->bounded(1, 4) * attempt));
+    for (int retry = 1; retry < kAttempts; ++retry) {
+        QThread::msleep(unsigned(QRandomGenerator::global()->bounded(1, 4) * retry));
         const Result<SeenVersion> newest = m_newest();
         if (!newest.isOk())
             return newest.error();
-        const RebaseVerdict verdict = judgeRebase(base, patch.value(), *newest->document);
-        if (!verdict.isClean())
-            return refusal(verdict, newest.value(), baseEtag);
         request.ifMatchEtag = newest->etag;
         request.seenBytes = newest->bytes;
-        const Result<SeenVersion> committed = m_commit(request);
+        const Result<SeenVersion> committed = attempt();
         if (committed.isOk())
-            return Done{committed.value(), newest.value()};
-        if (committed.error().code != ErrorCode::EtagConflict)
+            return Done{committed.value(),
+                        onto ? onto : std::optional<SeenVersion>(newest.value())};
+        if (committed.error().code != ErrorCode::EtagConflict || refused)
             return committed.error();
         last = committed.error();
     }
     last.message = tr("the manifest kept changing: the patch applied cleanly to each of %1 newer "
-                      "versions, and each time another writer committed first (%2)")
+                      "versions, and each time another writer replaced the file first (%2)")
                        .arg(kAttempts)
                        .arg(last.message);
     return last;

@@ -24,11 +24,12 @@ struct SeenVersion
 };
 
 // Auto-rebase (DESIGN.md §8) for `patch --rebase`, serve's `"rebase": true` and the window's
-// changes: commits the request; when the file moved on since its ifMatch, judges the patch (made
-// on `base`) against the newest version and, when the verdict is clean, commits it there, a
-// bounded number of times while other writers keep committing first, with a short randomised
-// pause between the later attempts. The caller says how to commit and how to read the newest
-// version (a one-shot store, or a service holding its run's mutex).
+// changes: commits the request; when the file moved on since its ifMatch, the store asks, under
+// its lock, for a verdict on the patch (made on `base`) against the newest version, and commits
+// it there when the verdict is clean. Only a writer that skips the lock can still make the
+// commit fail; then it is tried again on the newest version, a bounded number of times, with a
+// short randomised pause. The caller says how to commit and how to read the newest version (a
+// one-shot store, or a service holding its run's mutex).
 class RebasingCommit
 {
 public:

@@ -166,7 +166,8 @@ Result<Snapshot> ManifestService::patchRebasingLocked(const ManifestStore::Patch
     if (!base)
         return patchLocked(request);
     // Both steps run here, under the mutex: no reload or request of this service comes
-    // between the verdict and the commit; other processes are the store's business.
+    // between the verdict and the commit; the store asks for the verdict under its lock, so no
+    // process that takes it comes between them either.
     Snapshot committed;
     Snapshot newestSeen;
     const auto seen = [](const Snapshot &snapshot) {
@@ -174,7 +175,18 @@ Result<Snapshot> ManifestService::patchRebasingLocked(const ManifestStore::Patch
                            snapshot.bytes()};
     };
     const auto commit = [&](const ManifestStore::PatchRequest &attempt) -> Result<SeenVersion> {
-        Result<Snapshot> result = patchLocked(attempt);
+        // The version a clean verdict under the store's lock lets it go onto, as a snapshot
+        // (never published: the commit's result follows at once).
+        ManifestStore::PatchRequest judged = attempt;
+        if (attempt.rebase) {
+            judged.rebase = [&, judge = attempt.rebase](const ManifestStore::Loaded &newest) {
+                Result<void> verdict = judge(newest);
+                if (verdict.isOk())
+                    newestSeen = makeSnapshotLocked(newest, Snapshot::Source::External);
+                return verdict;
+            };
+        }
+        Result<Snapshot> result = patchLocked(judged);
         if (!result.isOk())
             return result.error();
         committed = std::move(result).value();

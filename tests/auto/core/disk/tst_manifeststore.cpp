@@ -69,6 +69,8 @@ private Q_SLOTS:
     void refusesAStaleEtag();
     void refusesWhenTheDiskAdvancedSinceLoading();
     void refusesAHandEditItHasNotSeen();
+    void aRebaseIsJudgedUnderTheLock_data();
+    void aRebaseIsJudgedUnderTheLock();
     void generationsNeverGoBackwards();
     void refusals_data();
     void refusals();
@@ -292,6 +294,81 @@ void tst_ManifestStore::refusesAHandEditItHasNotSeen()
     QVERIFY(!refused.isOk());
     QCOMPARE(refused.error().code, ErrorCode::EtagConflict);
     QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), editedBytes);
+}
+
+void tst_ManifestStore::aRebaseIsJudgedUnderTheLock_data()
+{
+    QTest::addColumn<bool>("caching");
+    QTest::addColumn<bool>("clean");
+    for (const bool caching : {false, true}) {
+        for (const bool clean : {true, false}) {
+            const QString name = QString::fromLatin1(clean ? "clean" : "refused")
+                                 + QString::fromLatin1(caching ? ", caching" : ", one-shot");
+            QTest::newRow(qPrintable(name)) << caching << clean;
+        }
+    }
+}
+
+// Auto-rebase: a request that may go onto a newer version asks for the verdict with the lock
+// held, on exactly the version the commit then builds on; a refusal is the answer and nothing
+// is written.
+void tst_ManifestStore::aRebaseIsJudgedUnderTheLock()
+{
+    QFETCH(bool, caching);
+    QFETCH(bool, clean);
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    ManifestStore store = storeFor(bundle);
+    store.setCaching(caching);
+    if (caching)
+        store.remember(store.load().value());
+    const QString baseEtag = etagOf(*store.load()->document);
+
+    Json theirs = TempBundle::minimalManifest(bundle.runId(), 2);
+    theirs["etag"] = "g2-external";
+    theirs["title"] = "Their title";
+    const QByteArray theirBytes = bundle.writeManifest(theirs);
+
+    ManifestStore::PatchRequest r
+        = request(baseEtag, R"([{"op":"replace","path":"/goalSummary","value":"Mine"}])");
+    int asked = 0;
+    bool lockHeld = false;
+    QByteArray judged;
+    r.rebase = [&](const ManifestStore::Loaded &newest) -> Result<void> {
+        ++asked;
+        judged = newest.file.bytes;
+        BundleLock other(bundle.manifestPath());
+        lockHeld = !other.lock(std::chrono::milliseconds(0)).isOk();
+        if (clean)
+            return {};
+        return Error{ErrorCode::EtagConflict, QStringLiteral("judged: not clean"), Json::object()};
+    };
+    const auto committed = store.commit(r);
+    store.waitForChores();
+    QCOMPARE(asked, 1);
+    QCOMPARE(judged, theirBytes);
+    QVERIFY(lockHeld);
+    if (!clean) {
+        QVERIFY(!committed.isOk());
+        QCOMPARE(committed.error().message, QStringLiteral("judged: not clean"));
+        QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), theirBytes);
+        QCOMPARE(bundle.tempFiles(), QStringList());
+        return;
+    }
+    RUNBOARD_VERIFY_OK(committed);
+    QCOMPARE(etagOf(*committed->base.document), QStringLiteral("g2-external"));
+    const Json disk = bundle.readManifest();
+    QCOMPARE(disk.at("serverGeneration").get<int>(), 3);
+    QCOMPARE(disk.at("title").get<std::string>(), std::string("Their title"));
+    QCOMPARE(disk.at("goalSummary").get<std::string>(), std::string("Mine"));
+
+    // Without the hook the same stale request is an etag_conflict, as ever.
+    const QByteArray now = bundle.readFile(QStringLiteral("manifest.json"));
+    const auto refused = store.commit(
+        request(baseEtag, R"([{"op":"replace","path":"/goalSummary","value":"Again"}])"));
+    QVERIFY(!refused.isOk());
+    QCOMPARE(refused.error().code, ErrorCode::EtagConflict);
+    QCOMPARE(bundle.readFile(QStringLiteral("manifest.json")), now);
 }
 
 void tst_ManifestStore::generationsNeverGoBackwards()
