@@ -84,7 +84,6 @@ void MessageBar::dismiss()
         return;
     clearActions();
     hide();
-    Q_EMIT dismissed();
 }
 
 QString MessageBar::text() const

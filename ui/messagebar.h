@@ -35,9 +35,6 @@ public:
     QString text() const;
     Kind kind() const { return m_kind; }
 
-Q_SIGNALS:
-    void dismissed();
-
 protected:
     void changeEvent(QEvent *event) override;
 

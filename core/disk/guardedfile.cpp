@@ -44,10 +44,11 @@ namespace runboard {
 
 namespace {
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "GuardedFile" context.
+struct Tr
 {
-    return QCoreApplication::translate("GuardedFile", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(GuardedFile)
+};
 
 QString osReason(int error)
 {
@@ -56,14 +57,14 @@ QString osReason(int error)
 
 Error ioError(const QString &what, const QString &path, int error)
 {
-    return Error{ErrorCode::IoError, tr("%1 %2: %3").arg(what, path, osReason(error)),
+    return Error{ErrorCode::IoError, Tr::tr("%1 %2: %3").arg(what, path, osReason(error)),
                  Json{{"path", path.toStdString()}, {"errno", error}}};
 }
 
 Error conflictError(const QString &path)
 {
     return Error{ErrorCode::EtagConflict,
-                 tr("%1 changed on disk since it was read; nothing was written").arg(path),
+                 Tr::tr("%1 changed on disk since it was read; nothing was written").arg(path),
                  Json{{"path", path.toStdString()}}};
 }
 
@@ -167,22 +168,22 @@ Result<QString> writeTemp(const QString &path, const QByteArray &bytes,
         fd = ::open(QFile::encodeName(tempPath).constData(),
                     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
         if (fd < 0 && errno != EEXIST)
-            return ioError(tr("cannot create a temporary file beside"), path, errno);
+            return ioError(Tr::tr("cannot create a temporary file beside"), path, errno);
     }
     if (fd < 0)
-        return ioError(tr("cannot create a temporary file beside"), path, EEXIST);
+        return ioError(Tr::tr("cannot create a temporary file beside"), path, EEXIST);
 
     TempFile temp(tempPath);
     Fd file(fd);
     ::fchmod(fd, mode); // open() applied the umask; keep the target's exact mode
     if (!writeAll(fd, bytes))
-        return ioError(tr("cannot write"), tempPath, errno);
+        return ioError(Tr::tr("cannot write"), tempPath, errno);
     if (written)
         written();
     if (durability == GuardedFile::Durability::Synced && ::fsync(fd) != 0)
-        return ioError(tr("cannot flush to disk"), tempPath, errno);
+        return ioError(Tr::tr("cannot flush to disk"), tempPath, errno);
     if (file.close() != 0)
-        return ioError(tr("cannot close"), tempPath, errno);
+        return ioError(Tr::tr("cannot close"), tempPath, errno);
     temp.release();
     return tempPath;
 }
@@ -294,13 +295,13 @@ Result<FileSnapshot> GuardedFile::read(const QString &path)
     if (fd.get() < 0) {
         if (errno == ENOENT)
             return FileSnapshot{};
-        return ioError(tr("cannot open"), path, errno);
+        return ioError(Tr::tr("cannot open"), path, errno);
     }
     struct stat st;
     if (::fstat(fd.get(), &st) != 0)
-        return ioError(tr("cannot examine"), path, errno);
+        return ioError(Tr::tr("cannot examine"), path, errno);
     if (S_ISDIR(st.st_mode))
-        return ioError(tr("cannot read"), path, EISDIR);
+        return ioError(Tr::tr("cannot read"), path, EISDIR);
 
     FileSnapshot snapshot;
     snapshot.exists = true;
@@ -316,7 +317,7 @@ Result<FileSnapshot> GuardedFile::read(const QString &path)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return ioError(tr("cannot read"), path, errno);
+            return ioError(Tr::tr("cannot read"), path, errno);
         }
         if (n == 0)
             break;
@@ -338,7 +339,7 @@ Result<bool> GuardedFile::holds(const QString &path, const FileSnapshot &expecte
     case Holds::Failed:
         break;
     }
-    return ioError(tr("cannot read"), path, error);
+    return ioError(Tr::tr("cannot read"), path, error);
 }
 
 Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
@@ -363,13 +364,13 @@ GuardedFile::Staged::~Staged()
 
 Result<GuardedFile::Staged> GuardedFile::stage(const QString &path, const QByteArray &bytes,
                                                Durability durability,
-                                               const std::function<void()> &afterWrite)
+                                               const std::function<void()> &written)
 {
-    Result<QString> written = writeTemp(path, bytes, durability, afterWrite);
-    if (!written.isOk())
-        return written.error();
+    Result<QString> temp = writeTemp(path, bytes, durability, written);
+    if (!temp.isOk())
+        return temp.error();
     Staged staged;
-    staged.m_path = std::move(written).value();
+    staged.m_path = std::move(temp).value();
     return Result<Staged>(std::move(staged));
 }
 
@@ -390,7 +391,7 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
     case Holds::Different:
         return conflictError(path);
     case Holds::Failed:
-        return ioError(tr("cannot read"), path, error);
+        return ioError(Tr::tr("cannot read"), path, error);
     }
     if (hooks.afterRecheck)
         hooks.afterRecheck();
@@ -415,11 +416,11 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
             return conflictError(path); // deleted after the re-read: that deletion stands
         } else if (isUnsupported(errno)) {
             if (::rename(encodedTemp.constData(), encodedPath.constData()) != 0)
-                return ioError(tr("cannot replace"), path, errno);
+                return ioError(Tr::tr("cannot replace"), path, errno);
             temp.release();
             outcome.method = ReplaceMethod::Rename;
         } else {
-            return ioError(tr("cannot replace"), path, errno);
+            return ioError(Tr::tr("cannot replace"), path, errno);
         }
     } else {
         if (renameNoReplace(temp.path(), path)) {
@@ -431,9 +432,9 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
             if (::link(encodedTemp.constData(), encodedPath.constData()) != 0)
                 return errno == EEXIST
                            ? Result<ReplaceOutcome>(conflictError(path))
-                           : Result<ReplaceOutcome>(ioError(tr("cannot create"), path, errno));
+                           : Result<ReplaceOutcome>(ioError(Tr::tr("cannot create"), path, errno));
         } else {
-            return ioError(tr("cannot create"), path, errno);
+            return ioError(Tr::tr("cannot create"), path, errno);
         }
         outcome.method = ReplaceMethod::NoReplace;
     }
@@ -463,7 +464,7 @@ Result<void> GuardedFile::write(const QString &path, const QByteArray &bytes, Du
     TempFile temp(written.value());
     if (::rename(QFile::encodeName(temp.path()).constData(), QFile::encodeName(path).constData())
         != 0)
-        return ioError(tr("cannot replace"), path, errno);
+        return ioError(Tr::tr("cannot replace"), path, errno);
     temp.release();
     if (durability == Durability::Synced)
         syncFolderOf(path);

@@ -30,12 +30,6 @@ struct FileSnapshot
     bool exists = false;
     QByteArray bytes;
     FileIdentity identity;
-
-    // Same existence and same bytes; identities are not compared.
-    bool hasSameContent(const FileSnapshot &other) const
-    {
-        return exists == other.exists && bytes == other.bytes;
-    }
 };
 
 // Reads and replaces one file so that a replace never destroys a version it was not based on:

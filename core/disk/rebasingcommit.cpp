@@ -34,10 +34,11 @@ namespace runboard {
 
 namespace {
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "RebasingCommit" context.
+struct Tr
 {
-    return QCoreApplication::translate("RebasingCommit", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(RebasingCommit)
+};
 
 Json answer(const SeenVersion &committed)
 {
@@ -67,23 +68,25 @@ Error refusal(const RebaseVerdict &verdict, const SeenVersion &newest, const QSt
         details["conflicts"] = std::move(conflicts);
         details["conflictingOps"] = verdict.conflictingOps;
     }
-    const QString base = baseEtag.isEmpty() ? tr("your base") : baseEtag;
+    const QString base = baseEtag.isEmpty() ? Tr::tr("your base") : baseEtag;
     if (verdict.kind == RebaseVerdict::Kind::CannotApply && verdict.failure) {
         details["cannotApply"] = verdict.failure->message.toStdString();
         if (const auto opIndex = verdict.failure->details.find("opIndex");
             opIndex != verdict.failure->details.end())
             details["opIndex"] = *opIndex;
-        return Error{ErrorCode::EtagConflict,
-                     tr("the manifest moved on from %1 to %2 and the patch cannot be applied to "
-                        "it: %3")
-                         .arg(base, newest.etag, verdict.failure->message),
-                     std::move(details)};
+        return Error{
+            ErrorCode::EtagConflict,
+            Tr::tr("the manifest moved on from %1 to %2 and the patch cannot be applied to "
+                   "it: %3")
+                .arg(base, newest.etag, verdict.failure->message),
+            std::move(details)};
     }
-    return Error{ErrorCode::EtagConflict,
-                 tr("the manifest moved on from %1 to %2, and the other writer changed what the "
-                    "patch changes too: %3; nothing was written")
-                     .arg(base, newest.etag, places.join(QStringLiteral(", "))),
-                 std::move(details)};
+    return Error{
+        ErrorCode::EtagConflict,
+        Tr::tr("the manifest moved on from %1 to %2, and the other writer changed what the "
+               "patch changes too: %3; nothing was written")
+            .arg(base, newest.etag, places.join(QStringLiteral(", "))),
+        std::move(details)};
 }
 
 } // namespace
@@ -154,10 +157,11 @@ Result<RebasingCommit::Done> RebasingCommit::run(const Json &base,
             return committed.error();
         last = committed.error();
     }
-    last.message = tr("the manifest kept changing: the patch applied cleanly to each of %1 newer "
-                      "versions, and each time another writer replaced the file first (%2)")
-                       .arg(kAttempts)
-                       .arg(last.message);
+    last.message
+        = Tr::tr("the manifest kept changing: the patch applied cleanly to each of %1 newer "
+                 "versions, and each time another writer replaced the file first (%2)")
+              .arg(kAttempts)
+              .arg(last.message);
     return last;
 }
 
@@ -169,8 +173,8 @@ Result<Json> RebasingCommit::baseFrom(Json input, const QString &source)
     }
     if (!input.is_object() || !input.contains("version")) {
         return Error{ErrorCode::Unreadable,
-                     tr("the base (%1) is neither a manifest nor what `runboard-cli get` "
-                        "prints")
+                     Tr::tr("the base (%1) is neither a manifest nor what `runboard-cli get` "
+                            "prints")
                          .arg(source),
                      Json{{"path", source.toStdString()}}};
     }

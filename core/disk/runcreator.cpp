@@ -24,10 +24,11 @@ namespace runboard {
 
 namespace {
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "RunCreator" context.
+struct Tr
 {
-    return QCoreApplication::translate("runboard::RunCreator", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(RunCreator)
+};
 
 std::string utf8(const QString &text)
 {
@@ -139,11 +140,12 @@ Result<RunCreator::Created> RunCreator::create(const QString &worktree, const Op
 {
     const QFileInfo root(worktree);
     if (!root.isDir())
-        return Error{ErrorCode::NotFound, tr("%1 is not a folder").arg(worktree),
+        return Error{ErrorCode::NotFound, Tr::tr("%1 is not a folder").arg(worktree),
                      Json{{"path", utf8(worktree)}}};
     const QString runId = options.runId.isEmpty() ? makeRunId() : options.runId;
     if (!isSafeFolderName(runId))
-        return Error{ErrorCode::ValidationFailed, tr("run id %1 cannot name a folder").arg(runId),
+        return Error{ErrorCode::ValidationFailed,
+                     Tr::tr("run id %1 cannot name a folder").arg(runId),
                      Json{{"runId", utf8(runId)}}};
 
     const QString orchestration
@@ -153,7 +155,7 @@ Result<RunCreator::Created> RunCreator::create(const QString &worktree, const Op
                                  bundlePath + QStringLiteral("/artifacts/evidence")};
     for (const QString &folder : folders) {
         if (!QDir().mkpath(folder))
-            return Error{ErrorCode::IoError, tr("cannot create the folder %1").arg(folder),
+            return Error{ErrorCode::IoError, Tr::tr("cannot create the folder %1").arg(folder),
                          Json{{"path", utf8(folder)}}};
     }
 
@@ -162,7 +164,7 @@ Result<RunCreator::Created> RunCreator::create(const QString &worktree, const Op
     if (!existing.isOk())
         return existing.error();
     const QString alreadyThere
-        = tr("%1 already exists; a new run never replaces a run").arg(location.manifestPath);
+        = Tr::tr("%1 already exists; a new run never replaces a run").arg(location.manifestPath);
     if (existing->exists)
         return Error{ErrorCode::IoError, alreadyThere, Json{{"path", utf8(location.manifestPath)}}};
 

@@ -53,10 +53,11 @@ namespace runboard {
 
 namespace {
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "RunIndex" context.
+struct Tr
 {
-    return QCoreApplication::translate("RunIndex", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(RunIndex)
+};
 
 // Other writers (ADE) take no lock; after this many lost races the rewrite gives up.
 constexpr int kWriteAttempts = 5;
@@ -370,8 +371,8 @@ Result<void> rewriteIndex(const QString &dir, std::chrono::milliseconds lockTime
             return replaced.error();
         if (attempt == kWriteAttempts)
             return Error{ErrorCode::IoError,
-                         tr("%1 kept changing while it was being rewritten (%2 attempts); "
-                            "try again")
+                         Tr::tr("%1 kept changing while it was being rewritten (%2 attempts); "
+                                "try again")
                              .arg(path)
                              .arg(kWriteAttempts),
                          Json{{"path", path.toStdString()}}};
@@ -389,7 +390,7 @@ Result<QString> RunIndex::orchestrationDir(const QString &path)
 {
     const QFileInfo info(path);
     if (path.isEmpty() || !info.exists())
-        return Error{ErrorCode::NotFound, tr("%1 does not exist").arg(path),
+        return Error{ErrorCode::NotFound, Tr::tr("%1 does not exist").arg(path),
                      Json{{"path", path.toStdString()}}};
     const QString folder
         = QDir::cleanPath(info.isDir() ? info.absoluteFilePath() : info.absolutePath());
@@ -405,10 +406,11 @@ Result<QString> RunIndex::orchestrationDir(const QString &path)
     const QString parent = QFileInfo(folder).absolutePath();
     if (parent != folder && isOrchestrationFolder(parent))
         return parent; // a run folder
-    return Error{ErrorCode::NotFound,
-                 tr("%1 holds no runs: it has no .ade/orchestration folder and is not inside one")
-                     .arg(folder),
-                 Json{{"path", folder.toStdString()}}};
+    return Error{
+        ErrorCode::NotFound,
+        Tr::tr("%1 holds no runs: it has no .ade/orchestration folder and is not inside one")
+            .arg(folder),
+        Json{{"path", folder.toStdString()}}};
 }
 
 QString RunIndex::indexPath(const QString &orchestrationDir)
@@ -456,22 +458,22 @@ Result<void> RunIndex::recordRun(const QString &orchestrationDir, const Json &ma
 {
     const QString dir = QDir::cleanPath(QFileInfo(orchestrationDir).absoluteFilePath());
     if (orchestrationDir.isEmpty() || !QFileInfo(dir).isDir())
-        return Error{ErrorCode::NotFound, tr("%1 is not a folder").arg(orchestrationDir),
+        return Error{ErrorCode::NotFound, Tr::tr("%1 is not a folder").arg(orchestrationDir),
                      Json{{"path", orchestrationDir.toStdString()}}};
     if (Result<void> format = ManifestValidator::checkFormat(manifest); !format.isOk())
         return format.error();
     const std::string &runId = *stringMember(manifest, "runId");
     if (!isFolderName(runId))
         return Error{ErrorCode::Unreadable,
-                     tr("not an ADE v1 manifest: runId \"%1\" cannot name a run folder")
+                     Tr::tr("not an ADE v1 manifest: runId \"%1\" cannot name a run folder")
                          .arg(QString::fromStdString(runId)),
                      Json{{"path", "/runId"}}};
     if (status != QLatin1String("active") && status != QLatin1String("suspended")
         && status != QLatin1String("completed"))
-        return Error{
-            ErrorCode::ValidationFailed,
-            tr("unknown run status \"%1\": expected active, suspended or completed").arg(status),
-            Json{{"status", status.toStdString()}}};
+        return Error{ErrorCode::ValidationFailed,
+                     Tr::tr("unknown run status \"%1\": expected active, suspended or completed")
+                         .arg(status),
+                     Json{{"status", status.toStdString()}}};
 
     const Json fresh = entryFromManifest(manifest, bundlePath, status);
     return rewriteIndex(dir, lockTimeout, [&](const FileSnapshot &file) {

@@ -2,10 +2,11 @@
 //
 // jsonDiff: the JSON Patch that turns one document into another.
 //
-// What it is for: the CLI's `diff`, the conflict view, and jsonRebase, which compares what two
-// writers changed. Its output is read by people and by ADE, so keyed arrays (tasks, agents,
-// checklist items, ...) are addressed by id predicates rather than by position: a one-field change
-// of one task is exactly one `replace /tasks/{id:T-3}/status`, whatever happened around it.
+// What it is for: the CLI's `diff`, ChangeWords (what changed, in sentences, for the conflict
+// dialog, History and `diff --words`), and jsonRebase, which compares what two writers changed. Its
+// output is read by people and by ADE, so keyed arrays (tasks, agents, checklist items, ...) are
+// addressed by id predicates rather than by position: a one-field change of one task is exactly one
+// `replace /tasks/{id:T-3}/status`, whatever happened around it.
 //
 // Invariants:
 // - jsonEqual(apply(from, jsonDiff(from, to)), to) for every pair, and jsonDiff(a, a) is empty.

@@ -50,6 +50,16 @@ namespace runboard {
 
 namespace {
 
+// lupdate reads Tr::tr() under the "JsonReader" context.
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(JsonReader)
+};
+
+} // namespace
+
+namespace {
+
 constexpr int kMaxRecursiveDepth = 1024;
 // Documents up to this size reuse the thread's simdjson parser; bigger ones get a parser of their
 // own so a single huge file does not pin its buffers (about 15x the input) for the thread's life.
@@ -100,7 +110,7 @@ Error unreadableAt(std::string_view text, std::size_t offset, const QString &wha
     details["column"] = position.column;
     details["offset"] = offset;
     return unreadable(
-        QCoreApplication::translate("JsonReader", "line %1, column %2: %3")
+        Tr::tr("line %1, column %2: %3")
             .arg(QString::number(position.line), QString::number(position.column), what),
         std::move(details));
 }
@@ -131,7 +141,7 @@ std::size_t utf8Length(unsigned char lead)
 QString describeCharacter(std::string_view text, std::size_t offset)
 {
     if (offset >= text.size())
-        return QCoreApplication::translate("JsonReader", "the end of the document");
+        return Tr::tr("the end of the document");
     const auto c = static_cast<unsigned char>(text[offset]);
     if (c < 0x20 || c == 0x7F)
         return QStringLiteral("U+%1").arg(
@@ -201,11 +211,11 @@ std::size_t firstInvalidUtf8(std::string_view text)
     return kNone;
 }
 
-// Offset of the bracket that opens nesting level maxDepth + 1, or kNone. Only meaningful where
-// the text before it is valid JSON, which is the case when the SAX pass stopped there.
-std::size_t offsetBeyondDepth(std::string_view text, int maxDepth)
+// Offset of the first byte outside string literals for which `found(offset)` is true, or
+// kNone; bytes inside strings (escapes included) and the quotes themselves are skipped.
+template<typename Found>
+std::size_t findOutsideStrings(std::string_view text, Found found)
 {
-    int depth = 0;
     bool inString = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -216,14 +226,26 @@ std::size_t offsetBeyondDepth(std::string_view text, int maxDepth)
                 inString = false;
         } else if (c == '"') {
             inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > maxDepth)
-                return i;
-        } else if (c == ']' || c == '}') {
-            --depth;
+        } else if (found(i)) {
+            return i;
         }
     }
     return kNone;
+}
+
+// Offset of the bracket that opens nesting level maxDepth + 1, or kNone. Only meaningful where
+// the text before it is valid JSON, which is the case when the SAX pass stopped there.
+std::size_t offsetBeyondDepth(std::string_view text, int maxDepth)
+{
+    int depth = 0;
+    return findOutsideStrings(text, [&](std::size_t i) {
+        const char c = text[i];
+        if (c == '[' || c == '{')
+            return ++depth > maxDepth;
+        if (c == ']' || c == '}')
+            --depth;
+        return false;
+    });
 }
 
 // Whether the text holds the integer token "-0" (outside strings). simdjson reads it as the
@@ -267,21 +289,12 @@ bool hasNegativeZeroInteger(std::string_view text)
     if (!candidate)
         return false;
 
-    bool inString = false;
-    for (std::size_t i = 0; i + 1 < size; ++i) {
-        const char c = text[i];
-        if (inString) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '-' && text[i + 1] == '0' && couldBeToken(i)) {
-            return true;
-        }
-    }
-    return false;
+    return findOutsideStrings(text,
+                              [&](std::size_t i) {
+                                  return i + 1 < size && bytes[i] == '-' && bytes[i + 1] == '0'
+                                         && couldBeToken(i);
+                              })
+           != kNone;
 }
 
 bool readHex4(std::string_view text, std::size_t at, unsigned &value)
@@ -347,9 +360,8 @@ struct NlohmannFailure
 
 QString trailingTextMessage(const QString &found)
 {
-    return QCoreApplication::translate(
-               "JsonReader", "found %1 after the end of the JSON value; only whitespace may "
-                             "follow it")
+    return Tr::tr("found %1 after the end of the JSON value; only whitespace may "
+                  "follow it")
         .arg(found);
 }
 
@@ -380,23 +392,19 @@ Error unexpectedToken(std::string_view text, const NlohmannFailure &failure,
     QString found;
     if (token == "end of input") {
         // nlohmann also stops at a NUL byte, which JSON.parse rejects as a stray character.
-        found = atEnd ? QCoreApplication::translate("JsonReader", "the end of the document")
-                      : QCoreApplication::translate("JsonReader", "a NUL byte (U+0000)");
+        found = atEnd ? Tr::tr("the end of the document") : Tr::tr("a NUL byte (U+0000)");
     } else if (token == "string literal") {
         offset = backBy(failure.lastToken.size());
-        found = QCoreApplication::translate("JsonReader", "the string %1")
-                    .arg(excerpt(failure.lastToken));
+        found = Tr::tr("the string %1").arg(excerpt(failure.lastToken));
     } else if (token == "number literal") {
         offset = backBy(failure.lastToken.size());
         if (offset > 0 && text[offset - 1] == '0'
             && (offset == 1 || (!isDigit(text[offset - 2]) && text[offset - 2] != '.'))) {
             return unreadableAt(text, offset - 1,
-                                QCoreApplication::translate(
-                                    "JsonReader", "invalid number: a number must not start with "
-                                                  "a 0 followed by more digits"));
+                                Tr::tr("invalid number: a number must not start with "
+                                       "a 0 followed by more digits"));
         }
-        found = QCoreApplication::translate("JsonReader", "the number %1")
-                    .arg(excerpt(failure.lastToken));
+        found = Tr::tr("the number %1").arg(excerpt(failure.lastToken));
     } else if (token == "true literal" || token == "null literal") {
         offset = backBy(4);
         found = token == "true literal" ? QStringLiteral("true") : QStringLiteral("null");
@@ -420,46 +428,31 @@ Error unexpectedToken(std::string_view text, const NlohmannFailure &failure,
         what = trailingTextMessage(found);
     } else if (context == "object key") {
         if (token == "'}'" && afterComma)
-            what = QCoreApplication::translate(
-                "JsonReader", "expected a member name in double quotes but found '}'; JSON "
-                              "allows no comma after the last member");
+            what = Tr::tr("expected a member name in double quotes but found '}'; JSON "
+                          "allows no comma after the last member");
         else if (atEnd)
-            what = QCoreApplication::translate(
-                "JsonReader", "the document ends where a member name was expected");
+            what = Tr::tr("the document ends where a member name was expected");
         else
-            what = QCoreApplication::translate(
-                       "JsonReader", "expected a member name in double quotes but found %1")
-                       .arg(found);
+            what = Tr::tr("expected a member name in double quotes but found %1").arg(found);
     } else if (context == "object separator") {
-        what = QCoreApplication::translate("JsonReader",
-                                           "expected ':' after the member name but found %1")
-                   .arg(found);
+        what = Tr::tr("expected ':' after the member name but found %1").arg(found);
     } else if (context == "object") {
-        what = atEnd ? QCoreApplication::translate(
-                   "JsonReader", "the document ends before the object is closed; expected ',' "
-                                 "or '}'")
-                     : QCoreApplication::translate(
-                           "JsonReader", "expected ',' or '}' after an object member but found %1")
-                           .arg(found);
+        what = atEnd ? Tr::tr("the document ends before the object is closed; expected ',' "
+                              "or '}'")
+                     : Tr::tr("expected ',' or '}' after an object member but found %1").arg(found);
     } else if (context == "array") {
-        what = atEnd ? QCoreApplication::translate(
-                   "JsonReader", "the document ends before the array is closed; expected ',' "
-                                 "or ']'")
-                     : QCoreApplication::translate(
-                           "JsonReader", "expected ',' or ']' after an array element but found %1")
-                           .arg(found);
+        what = atEnd ? Tr::tr("the document ends before the array is closed; expected ',' "
+                              "or ']'")
+                     : Tr::tr("expected ',' or ']' after an array element but found %1").arg(found);
     } else if (context == "value") {
         if (atEnd)
-            what = QCoreApplication::translate("JsonReader",
-                                               "the document ends where a value was expected");
+            what = Tr::tr("the document ends where a value was expected");
         else if (token == "']'" && afterComma)
-            what = QCoreApplication::translate(
-                "JsonReader",
+            what = Tr::tr(
                 "expected a value but found ']'; JSON allows no comma after the last element");
         else
-            what = QCoreApplication::translate(
-                       "JsonReader", "expected a value (an object, array, string, number, true, "
-                                     "false or null) but found %1")
+            what = Tr::tr("expected a value (an object, array, string, number, true, "
+                          "false or null) but found %1")
                        .arg(found);
     } else {
         what = QString::fromStdString(failure.what);
@@ -485,52 +478,43 @@ Error lexerError(std::string_view text, const NlohmannFailure &failure, std::str
         if (detail.substr(0, 9) == "surrogate") {
             const std::size_t escape = loneSurrogateEscape(text, tokenStart, failure.position);
             if (escape != kNone) {
-                return unreadableAt(text, escape,
-                                    QCoreApplication::translate(
-                                        "JsonReader",
-                                        "lone UTF-16 surrogate %1 in a string: half of a "
-                                        "surrogate pair has no UTF-8 form, so the text cannot be "
-                                        "kept; remove it or add its other half")
-                                        .arg(QString::fromLatin1(text.data() + escape, 6)));
+                return unreadableAt(
+                    text, escape,
+                    Tr::tr("lone UTF-16 surrogate %1 in a string: half of a "
+                           "surrogate pair has no UTF-8 form, so the text cannot be "
+                           "kept; remove it or add its other half")
+                        .arg(QString::fromLatin1(text.data() + escape, 6)));
             }
         } else if (detail == "missing closing quote") {
             return unreadableAt(text, tokenStart,
-                                QCoreApplication::translate(
-                                    "JsonReader", "the string that starts here is never closed "
-                                                  "(missing '\"')"));
+                                Tr::tr("the string that starts here is never closed "
+                                       "(missing '\"')"));
         } else if (detail == "forbidden character after backslash") {
-            return unreadableAt(text, lastRead > 0 ? lastRead - 1 : 0,
-                                QCoreApplication::translate(
-                                    "JsonReader",
-                                    "invalid escape sequence in a string: after '\\' JSON allows "
-                                    "only \" \\ / b f n r t or u, not %1")
-                                    .arg(describeCharacter(text, lastRead)));
+            return unreadableAt(
+                text, lastRead > 0 ? lastRead - 1 : 0,
+                Tr::tr("invalid escape sequence in a string: after '\\' JSON allows "
+                       "only \" \\ / b f n r t or u, not %1")
+                    .arg(describeCharacter(text, lastRead)));
         } else if (detail.substr(0, 4) == "'\\u'") {
             return unreadableAt(
                 text, lastRead,
-                QCoreApplication::translate(
-                    "JsonReader",
-                    "invalid \\u escape in a string: '\\u' must be followed by 4 hex digits, "
-                    "found %1")
+                Tr::tr("invalid \\u escape in a string: '\\u' must be followed by 4 hex digits, "
+                       "found %1")
                     .arg(describeCharacter(text, lastRead)));
         } else if (detail.substr(0, 17) == "control character") {
             return unreadableAt(
                 text, lastRead,
-                QCoreApplication::translate("JsonReader",
-                                            "unescaped control character in a string: %1")
+                Tr::tr("unescaped control character in a string: %1")
                     .arg(QString::fromUtf8(detail.data(), qsizetype(detail.size()))));
         } else if (detail.substr(0, 10) == "ill-formed") {
-            return unreadableAt(
-                text, lastRead,
-                QCoreApplication::translate("JsonReader", "invalid UTF-8 in a string"));
+            return unreadableAt(text, lastRead, Tr::tr("invalid UTF-8 in a string"));
         }
     } else if (lexer.substr(0, kInvalidNumber.size()) == kInvalidNumber) {
         const std::string_view detail = lexer.substr(kInvalidNumber.size());
-        return unreadableAt(
-            text, lastRead,
-            QCoreApplication::translate("JsonReader", "invalid number: %1, found %2")
-                .arg(QString::fromUtf8(detail.data(), qsizetype(detail.size())),
-                     describeCharacter(text, lastRead)));
+        return unreadableAt(text, lastRead,
+                            Tr::tr("invalid number: %1, found %2")
+                                .arg(QString::fromUtf8(detail.data(), qsizetype(detail.size())),
+                                     describeCharacter(text, lastRead)));
     } else if (lexer == "invalid literal") {
         const auto [wordStart, word] = wordAround(text, lastRead);
         const std::size_t offset = word.empty() ? lastRead : wordStart;
@@ -544,26 +528,22 @@ Error lexerError(std::string_view text, const NlohmannFailure &failure, std::str
         if (context == "object key") {
             return unreadableAt(
                 text, offset,
-                QCoreApplication::translate("JsonReader",
-                                            "expected a member name in double quotes but found %1")
-                    .arg(found));
+                Tr::tr("expected a member name in double quotes but found %1").arg(found));
         }
         if (!word.empty()) {
             return unreadableAt(text, offset,
-                                QCoreApplication::translate(
-                                    "JsonReader", "invalid literal %1: JSON knows only true, "
-                                                  "false and null, and strings need double "
-                                                  "quotes")
+                                Tr::tr("invalid literal %1: JSON knows only true, "
+                                       "false and null, and strings need double "
+                                       "quotes")
                                     .arg(found));
         }
-        QString what = QCoreApplication::translate(
-                           "JsonReader", "unexpected character %1; expected a value (an object, "
-                                         "array, string, number, true, false or null)")
+        QString what = Tr::tr("unexpected character %1; expected a value (an object, "
+                              "array, string, number, true, false or null)")
                            .arg(found);
         if (lastRead < size && text[lastRead] == '/')
-            what += QCoreApplication::translate("JsonReader", "; JSON has no comments");
+            what += Tr::tr("; JSON has no comments");
         else if (lastRead < size && text[lastRead] == '\'')
-            what += QCoreApplication::translate("JsonReader", "; strings need double quotes");
+            what += Tr::tr("; strings need double quotes");
         return unreadableAt(text, offset, what);
     }
     return unreadableAt(text, lastRead, QString::fromUtf8(lexer.data(), qsizetype(lexer.size())));
@@ -590,9 +570,8 @@ Error errorFromNlohmann(std::string_view text, const NlohmannFailure &failure)
         // The position is just past the number, whose text is the last token.
         const std::size_t end = std::min(failure.position, text.size());
         return unreadableAt(text, end - std::min(end, failure.lastToken.size()),
-                            QCoreApplication::translate("JsonReader",
-                                                        "the number %1 is beyond the range of a "
-                                                        "double (about 1.8e308)")
+                            Tr::tr("the number %1 is beyond the range of a "
+                                   "double (about 1.8e308)")
                                 .arg(excerpt(failure.lastToken)));
     }
 
@@ -912,8 +891,8 @@ Result<Json> parseWithNlohmann(std::string_view text, const JsonReadLimits &limi
         const std::size_t offset = firstInvalidUtf8(text);
         return unreadableAt(
             text, offset,
-            QCoreApplication::translate("JsonReader", "invalid UTF-8 (byte 0x%1); the document "
-                                                      "must be saved as UTF-8")
+            Tr::tr("invalid UTF-8 (byte 0x%1); the document "
+                   "must be saved as UTF-8")
                 .arg(QString::number(
                          static_cast<unsigned char>(text[std::min(offset, text.size() - 1)]), 16)
                          .toUpper()));
@@ -923,18 +902,16 @@ Result<Json> parseWithNlohmann(std::string_view text, const JsonReadLimits &limi
     if (!Json::sax_parse(text.data(), text.data() + text.size(), &builder)) {
         if (builder.depthExceeded()) {
             return unreadableAt(text, offsetBeyondDepth(text, limits.maxDepth),
-                                QCoreApplication::translate(
-                                    "JsonReader", "arrays and objects are nested more than %1 "
-                                                  "levels deep")
+                                Tr::tr("arrays and objects are nested more than %1 "
+                                       "levels deep")
                                     .arg(limits.maxDepth));
         }
         return errorFromNlohmann(text, builder.failure());
     }
     // nlohmann ends the input at a NUL byte; JSON.parse rejects one after the value.
     if (const void *nul = std::memchr(text.data(), '\0', text.size())) {
-        return unreadableAt(
-            text, std::size_t(static_cast<const char *>(nul) - text.data()),
-            trailingTextMessage(QCoreApplication::translate("JsonReader", "a NUL byte (U+0000)")));
+        return unreadableAt(text, std::size_t(static_cast<const char *>(nul) - text.data()),
+                            trailingTextMessage(Tr::tr("a NUL byte (U+0000)")));
     }
     return std::move(builder.root());
 }
@@ -952,22 +929,20 @@ Result<Json> JsonReader::parse(std::string_view text, const JsonReadLimits &limi
         Json details = Json::object();
         details["bytes"] = text.size();
         details["maxBytes"] = limits.maxBytes;
-        return unreadable(QCoreApplication::translate("JsonReader", "the document is %1 bytes "
-                                                                    "long, more than the limit "
-                                                                    "of %2 bytes")
+        return unreadable(Tr::tr("the document is %1 bytes "
+                                 "long, more than the limit "
+                                 "of %2 bytes")
                               .arg(QString::number(text.size()), QString::number(limits.maxBytes)),
                           std::move(details));
     }
     if (text.find_first_not_of(kJsonWhitespace) == std::string_view::npos)
-        return unreadableAt(text, text.size(),
-                            QCoreApplication::translate("JsonReader", "the document is empty"));
+        return unreadableAt(text, text.size(), Tr::tr("the document is empty"));
     // simdjson and nlohmann skip a byte order mark; JSON.parse does not.
     if (text.substr(0, 3) == "\xEF\xBB\xBF") {
         return unreadableAt(text, 0,
-                            QCoreApplication::translate(
-                                "JsonReader", "the document starts with a UTF-8 byte order mark "
-                                              "(BOM), which JSON does not allow; save it as UTF-8 "
-                                              "without a BOM"));
+                            Tr::tr("the document starts with a UTF-8 byte order mark "
+                                   "(BOM), which JSON does not allow; save it as UTF-8 "
+                                   "without a BOM"));
     }
 
     if (engine != Engine::Nlohmann && limits.maxDepth >= 1) {
@@ -975,9 +950,8 @@ Result<Json> JsonReader::parse(std::string_view text, const JsonReadLimits &limi
         if (fast.json)
             return std::move(*fast.json);
         if (engine == Engine::Simdjson) {
-            return unreadable(QCoreApplication::translate("JsonReader",
-                                                          "simdjson cannot read this document as "
-                                                          "nlohmann would: %1")
+            return unreadable(Tr::tr("simdjson cannot read this document as "
+                                     "nlohmann would: %1")
                                   .arg(fast.refusal));
         }
     }
@@ -995,38 +969,31 @@ Result<Json> JsonReader::readFile(const QString &path, const JsonReadLimits &lim
 
     const QFileInfo info(path);
     if (!info.exists()) {
-        return withPath(
-            ErrorCode::NotFound,
-            QCoreApplication::translate("JsonReader", "cannot read %1: the file does not exist")
-                .arg(shown));
+        return withPath(ErrorCode::NotFound,
+                        Tr::tr("cannot read %1: the file does not exist").arg(shown));
     }
     if (info.isDir()) {
-        return withPath(ErrorCode::IoError, QCoreApplication::translate(
-                                                "JsonReader", "cannot read %1: it is a directory")
-                                                .arg(shown));
+        return withPath(ErrorCode::IoError, Tr::tr("cannot read %1: it is a directory").arg(shown));
     }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         return withPath(ErrorCode::IoError,
-                        QCoreApplication::translate("JsonReader", "cannot read %1: %2")
-                            .arg(shown, file.errorString()));
+                        Tr::tr("cannot read %1: %2").arg(shown, file.errorString()));
     }
     // Check the size before reading so an oversized file is never loaded; pipes and other
     // sequential files report 0 here and are checked after reading.
     if (!file.isSequential() && quint64(file.size()) > quint64(limits.maxBytes)) {
-        Error error = withPath(
-            ErrorCode::Unreadable,
-            QCoreApplication::translate("JsonReader",
-                                        "%1: the file is %2 bytes long, more than the "
-                                        "limit of %3 bytes")
-                .arg(shown, QString::number(file.size()), QString::number(limits.maxBytes)));
+        Error error
+            = withPath(ErrorCode::Unreadable, Tr::tr("%1: the file is %2 bytes long, more than the "
+                                                     "limit of %3 bytes")
+                                                  .arg(shown, QString::number(file.size()),
+                                                       QString::number(limits.maxBytes)));
         return error;
     }
     const QByteArray data = file.readAll();
     if (file.error() != QFileDevice::NoError) {
         return withPath(ErrorCode::IoError,
-                        QCoreApplication::translate("JsonReader", "cannot read %1: %2")
-                            .arg(shown, file.errorString()));
+                        Tr::tr("cannot read %1: %2").arg(shown, file.errorString()));
     }
 
     Result<Json> result
@@ -1034,7 +1001,7 @@ Result<Json> JsonReader::readFile(const QString &path, const JsonReadLimits &lim
     if (result)
         return result;
     Error error = result.error();
-    error.message = QCoreApplication::translate("JsonReader", "%1: %2").arg(shown, error.message);
+    error.message = Tr::tr("%1: %2").arg(shown, error.message);
     error.details["path"] = path.toStdString();
     return error;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 //
 // jsonRebase: what becomes of a patch ("mine", made against `base`) once the file has moved on
-// to `theirs`. It is what the service and the GUI use to tell a person, after an etag conflict,
-// whether their edit still applies and which values the other writer changed as well.
+// to `theirs`. judgeRebase (rebaseverdict.cpp) builds the verdict the conflict dialog, the
+// service's auto-rebase and `patch --rebase` give on it: whether the edit still applies, and which
+// values the other writer changed as well.
 //
 // `rebased` is mine applied, unchanged, to theirs. `bothChanged` compares what mine touches with
 // what jsonDiff(base, theirs) touches. Both patches are first rewritten into one vocabulary:

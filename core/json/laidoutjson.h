@@ -40,7 +40,6 @@ public:
                         const std::vector<std::string_view> &alsoChanged) const;
 
     const std::string &text() const { return m_text; }
-    std::string takeText() { return std::move(m_text); }
     bool hasLayout() const { return m_hasLayout; }
 
 private:

@@ -40,10 +40,11 @@ namespace {
 using OpKind = JsonPatch::Operation::Kind;
 using Tokens = std::vector<std::string>;
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "RebaseVerdict" context.
+struct Tr
 {
-    return QCoreApplication::translate("RebaseVerdict", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(RebaseVerdict)
+};
 
 std::optional<Json> valueAt(const Json *document, const JsonPointer &place)
 {
@@ -86,7 +87,7 @@ QString describePlace(const Tokens &tokens)
                            [](std::string_view pattern, const std::string &token) {
                                return pattern == "*" || pattern == token;
                            })) {
-                return tr(place.words)
+                return Tr::tr(place.words)
                     .arg(QString::fromUtf8(value.data(), qsizetype(value.size())));
             }
         }
@@ -200,7 +201,8 @@ Error cannotApply(const Json &base, const Json &theirs, const JsonPatch &mine, E
     const auto index = details.is_object() ? details.find("opIndex") : details.end();
     if (index == details.end() || !index->is_number_unsigned()
         || index->get<std::size_t>() >= mine.operations().size()) {
-        error.message = tr("your change does not apply to the new version: %1").arg(error.message);
+        error.message
+            = Tr::tr("your change does not apply to the new version: %1").arg(error.message);
         return error;
     }
     const std::size_t opIndex = index->get<std::size_t>();
@@ -209,11 +211,12 @@ Error cannotApply(const Json &base, const Json &theirs, const JsonPatch &mine, E
     if (removed.empty() && (op.kind == OpKind::Move || op.kind == OpKind::Copy))
         removed = removedFrom(base, theirs, op.from);
     if (removed.empty()) {
-        error.message = tr("your change does not apply to the new version: %1").arg(error.message);
+        error.message
+            = Tr::tr("your change does not apply to the new version: %1").arg(error.message);
         return error;
     }
     error.message
-        = tr("%1 was removed, so operation %2 (%3 %4) no longer applies")
+        = Tr::tr("%1 was removed, so operation %2 (%3 %4) no longer applies")
               .arg(describePlace(removed), QString::number(opIndex),
                    QString::fromLatin1(JsonPatch::kindName(op.kind)), op.path.toDisplayString());
     error.details["removed"] = JsonPointer::fromTokens(std::move(removed)).toString();

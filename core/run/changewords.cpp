@@ -48,10 +48,11 @@ using Operation = JsonPatch::Operation;
 using OpKind = Operation::Kind;
 using Tokens = std::vector<std::string>;
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "ChangeWords" context.
+struct Tr
 {
-    return QCoreApplication::translate("ChangeWords", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ChangeWords)
+};
 
 QString fromUtf8(std::string_view text)
 {
@@ -181,7 +182,7 @@ QString fieldLabel(Tokens::const_iterator begin, Tokens::const_iterator end)
         }
         if (!label.isEmpty())
             label += u'.';
-        label += token == "assigneeSessionId" ? tr("assignee") : fromUtf8(token);
+        label += token == "assigneeSessionId" ? Tr::tr("assignee") : fromUtf8(token);
     }
     return label;
 }
@@ -393,7 +394,8 @@ private:
         const std::string pointer = op.path.toString();
         if (tokens.empty()) {
             say(group(Topic::Other, QString(), 0, "other:"),
-                {tr("the whole document was replaced"), tr("the whole document was replaced")},
+                {Tr::tr("the whole document was replaced"),
+                 Tr::tr("the whole document was replaced")},
                 pointer);
             return;
         }
@@ -411,8 +413,8 @@ private:
             const Values values = valuesOf(op);
             const QString now = bareValue(values.after, limit());
             say(group(Topic::Phase, QString(), -1, "phase:current"),
-                {tr("Phase %1").arg(bareValue(values.before, limit())) + arrow() + now,
-                 tr("Phase") + arrow() + now},
+                {Tr::tr("Phase %1").arg(bareValue(values.before, limit())) + arrow() + now,
+                 Tr::tr("Phase") + arrow() + now},
                 pointer);
             return;
         }
@@ -420,7 +422,7 @@ private:
             return validation(op, pointer);
         for (const Collection &known : kCollections) {
             if (top == known.name)
-                return collection(op, pointer, known.topic, tr(known.subject));
+                return collection(op, pointer, known.topic, Tr::tr(known.subject));
         }
         if (top == "planSpec"
             || (top == "leadState" && tokens.size() >= 2
@@ -439,7 +441,7 @@ private:
     {
         const Tokens &tokens = op.path.tokens();
         const Values values = valuesOf(op);
-        say(group(Topic::Run, tr("Run"), 0, "run"), fieldDetail(tokens, 0, values), pointer);
+        say(group(Topic::Run, Tr::tr("Run"), 0, "run"), fieldDetail(tokens, 0, values), pointer);
     }
 
     // A change inside a subject, named by the tokens from `first` on.
@@ -449,12 +451,12 @@ private:
         const QString label = fieldLabel(begin, tokens.end());
         if (values.insertion) {
             const QString array = fieldLabel(begin, tokens.end() - 1);
-            const QString added = array + u' ' + tr("added") + u' '
+            const QString added = array + u' ' + Tr::tr("added") + u' '
                                   + ChangeWords::shortValue(values.after, limit());
             return {added, added};
         }
         if (values.removal) {
-            const QString removed = label + u' ' + tr("removed");
+            const QString removed = label + u' ' + Tr::tr("removed");
             return {removed, removed};
         }
         // The member whose kind of value decides bare or quoted: the last name in the path.
@@ -516,16 +518,16 @@ private:
                 return elementAdded(op, pointer, topic, subjectForm, at, name, rank);
             if (removed) {
                 if (standsAlone(topic)) {
-                    const QString text = subjectForm.arg(name) + u' ' + tr("removed");
+                    const QString text = subjectForm.arg(name) + u' ' + Tr::tr("removed");
                     say(group(topic, QString(), rank, key), {text, text}, pointer);
                 } else {
                     say(group(topic, subjectForm.arg(name), rank, key),
-                        {tr("removed"), tr("removed")}, pointer);
+                        {Tr::tr("removed"), Tr::tr("removed")}, pointer);
                 }
                 return;
             }
-            say(group(topic, subjectForm.arg(name), rank, key), {tr("replaced"), tr("replaced")},
-                pointer);
+            say(group(topic, subjectForm.arg(name), rank, key),
+                {Tr::tr("replaced"), Tr::tr("replaced")}, pointer);
             return;
         }
         Draft &draft = group(topic, subjectForm.arg(name), rank, key);
@@ -546,7 +548,7 @@ private:
     {
         const Tokens &tokens = op.path.tokens();
         const Json *value = &op.value;
-        const QString shown = name.isEmpty() ? tr("an element") : name;
+        const QString shown = name.isEmpty() ? Tr::tr("an element") : name;
         const std::string key
             = JsonPointer::fromTokens(Tokens(tokens.begin(), tokens.begin() + std::ptrdiff_t(at)))
                   .toString()
@@ -555,17 +557,17 @@ private:
         switch (topic) {
         case Topic::Decision: {
             const Json *summary = value->is_string() ? value : member(value, "summary");
-            text = name.isEmpty()
-                       ? tr("Decision recorded: %1").arg(ChangeWords::shortValue(summary, limit()))
-                       : tr("Decision %1 recorded: %2")
-                             .arg(name, ChangeWords::shortValue(summary, limit()));
+            text = name.isEmpty() ? Tr::tr("Decision recorded: %1")
+                                        .arg(ChangeWords::shortValue(summary, limit()))
+                                  : Tr::tr("Decision %1 recorded: %2")
+                                        .arg(name, ChangeWords::shortValue(summary, limit()));
             break;
         }
         case Topic::UserOverride: {
             const Json *instruction = value->is_string() ? value : member(value, "instruction");
-            text = name.isEmpty() ? tr("Override recorded: %1")
+            text = name.isEmpty() ? Tr::tr("Override recorded: %1")
                                         .arg(ChangeWords::shortValue(instruction, limit()))
-                                  : tr("Override %1 recorded: %2")
+                                  : Tr::tr("Override %1 recorded: %2")
                                         .arg(name, ChangeWords::shortValue(instruction, limit()));
             const std::string_view scope = stringOf(member(value, "scope"));
             const std::string_view target = stringOf(member(value, "appliedToId"));
@@ -574,7 +576,7 @@ private:
             break;
         }
         case Topic::Asset: {
-            text = tr("Asset %1 added: %2 %3")
+            text = Tr::tr("Asset %1 added: %2 %3")
                        .arg(shown, bareValue(member(value, "kind"), limit()),
                             ChangeWords::shortValue(member(value, "path"), limit()));
             break;
@@ -583,9 +585,10 @@ private:
             break;
         }
         if (!text.isEmpty()) {
-            const QString brief = topic == Topic::Asset ? tr("Asset %1 added").arg(shown)
-                                  : name.isEmpty()      ? text.section(u':', 0, 0)
-                                                   : subjectForm.arg(name) + u' ' + tr("recorded");
+            const QString brief = topic == Topic::Asset ? Tr::tr("Asset %1 added").arg(shown)
+                                  : name.isEmpty()
+                                      ? text.section(u':', 0, 0)
+                                      : subjectForm.arg(name) + u' ' + Tr::tr("recorded");
             say(group(topic, QString(), rank, key), {text, brief}, pointer);
             return;
         }
@@ -602,10 +605,10 @@ private:
                 }
             }
             if (!said)
-                say(draft, {tr("added"), tr("added")}, pointer);
+                say(draft, {Tr::tr("added"), Tr::tr("added")}, pointer);
             return;
         }
-        say(draft, {tr("added"), tr("added")}, pointer);
+        say(draft, {Tr::tr("added"), Tr::tr("added")}, pointer);
     }
 
     // The few fields with words of their own.
@@ -620,26 +623,26 @@ private:
         };
         if (topic == Topic::Task && field == "humanOverride") {
             if (values.after == nullptr) {
-                const QString text = tr("human override removed");
+                const QString text = Tr::tr("human override removed");
                 return Detail{text, text};
             }
             const Json *reason = member(values.after, "reason");
             const QString text
                 = reason != nullptr
-                      ? tr("human override %1").arg(ChangeWords::shortValue(reason, limit()))
-                      : tr("human override");
-            return Detail{text, tr("human override")};
+                      ? Tr::tr("human override %1").arg(ChangeWords::shortValue(reason, limit()))
+                      : Tr::tr("human override");
+            return Detail{text, Tr::tr("human override")};
         }
         if (topic == Topic::Agent && field == "cancellationRequested") {
-            const QString text = isTrue(values.after) ? tr("cancellation requested")
-                                                      : tr("cancellation withdrawn");
+            const QString text = isTrue(values.after) ? Tr::tr("cancellation requested")
+                                                      : Tr::tr("cancellation withdrawn");
             return Detail{text, text};
         }
         if (topic == Topic::Agent && field == "stalled") {
             if (isTrue(values.after))
-                return Detail{tr("stalled"), tr("stalled")};
+                return Detail{Tr::tr("stalled"), Tr::tr("stalled")};
             if (isTrue(values.before))
-                return Detail{tr("no longer stalled"), tr("no longer stalled")};
+                return Detail{Tr::tr("no longer stalled"), Tr::tr("no longer stalled")};
         }
         return std::nullopt;
     }
@@ -648,16 +651,16 @@ private:
     {
         const QString path = op.path.toDisplayString();
         if (values.before == nullptr && values.after != nullptr) {
-            const QString text = tr("%1 added").arg(path);
+            const QString text = Tr::tr("%1 added").arg(path);
             return {text, text};
         }
         if (values.after == nullptr) {
-            const QString text = tr("%1 removed").arg(path);
+            const QString text = Tr::tr("%1 removed").arg(path);
             return {text, text};
         }
         if (!values.before->is_structured() && !values.after->is_structured())
             return changed(path, values.before, values.after, false);
-        const QString text = tr("%1 changed").arg(path);
+        const QString text = Tr::tr("%1 changed").arg(path);
         return {text, text};
     }
 
@@ -674,14 +677,14 @@ private:
         const std::string_view status = stringOf(member(&run, "status"));
         QString word;
         if (status == "passed")
-            word = tr("passed");
+            word = Tr::tr("passed");
         else if (status == "failed")
-            word = tr("failed");
+            word = Tr::tr("failed");
         else if (status == "running")
-            word = tr("started");
+            word = Tr::tr("started");
         else
             word = bareValue(member(&run, "status"), limit());
-        const QString text = tr("run %1 %2").arg(id, word);
+        const QString text = Tr::tr("run %1 %2").arg(id, word);
         return {text, text};
     }
 
@@ -690,7 +693,7 @@ private:
         const Tokens &tokens = op.path.tokens();
         const Values values = valuesOf(op);
         if (tokens.size() >= 2 && tokens[1] == "steps" && tokens.size() >= 3)
-            return collectionElement(op, pointer, Topic::Validation, tr("Step %1"), 2);
+            return collectionElement(op, pointer, Topic::Validation, Tr::tr("Step %1"), 2);
         if (tokens.size() < 3 || tokens[1] != "checklist") {
             say(group(Topic::Validation, QString(), -1, "validation:" + pointer),
                 wholeDetail(op, values), pointer);
@@ -720,14 +723,15 @@ private:
                 return;
             }
             if (values.removal) {
-                const QString text = tr("run %1 removed").arg(elementName(tokens, 4, true));
+                const QString text = Tr::tr("run %1 removed").arg(elementName(tokens, 4, true));
                 say(draft, {text, text}, pointer);
                 return;
             }
         }
         if (tokens.size() == 6 && tokens[5] == "status") {
             const QString run = elementName(tokens, 4, false);
-            say(draft, changed(tr("run %1").arg(run), values.before, values.after, true), pointer);
+            say(draft, changed(Tr::tr("run %1").arg(run), values.before, values.after, true),
+                pointer);
             return;
         }
         say(draft, fieldDetail(tokens, 3, values), pointer);
@@ -764,13 +768,13 @@ private:
         }
         if (tokens[0] == "leadState") {
             // leadState/planning/...: the planning interview.
-            Draft &draft = group(Topic::Plan, tr("Planning"), 0, "plan:planning");
+            Draft &draft = group(Topic::Plan, Tr::tr("Planning"), 0, "plan:planning");
             say(draft, fieldDetail(tokens, tokens.size() > 2 ? 2 : 1, values), pointer);
             return;
         }
         if (tokens.size() >= 3 && tokens[1] == "sections")
-            return collectionElement(op, pointer, Topic::Plan, tr("Plan section %1"), 2);
-        say(group(Topic::Plan, tr("Plan"), 0, "plan:other"), fieldDetail(tokens, 1, values),
+            return collectionElement(op, pointer, Topic::Plan, Tr::tr("Plan section %1"), 2);
+        say(group(Topic::Plan, Tr::tr("Plan"), 0, "plan:other"), fieldDetail(tokens, 1, values),
             pointer);
     }
 
@@ -803,13 +807,14 @@ private:
                 member(member(member(&m_to, "planSpec"), "approval"), "approvedBySessionId"));
             if (by.empty())
                 by = stringOf(member(member(&m_to, "leadState"), "planApprovedBySessionId"));
-            text = by.empty() ? tr("Plan approved")
-                              : tr("Plan approved by %1").arg(cut(oneLine(fromUtf8(by)), limit()));
+            text = by.empty()
+                       ? Tr::tr("Plan approved")
+                       : Tr::tr("Plan approved by %1").arg(cut(oneLine(fromUtf8(by)), limit()));
             brief = text;
         } else {
             const Json beforeValue = before.isEmpty() ? Json() : Json(before.toStdString());
             const Json afterValue = after.isEmpty() ? Json() : Json(after.toStdString());
-            const Detail detail = changed(tr("Plan approval"), &beforeValue, &afterValue, true);
+            const Detail detail = changed(Tr::tr("Plan approval"), &beforeValue, &afterValue, true);
             text = detail.full;
             brief = detail.brief;
         }
@@ -832,7 +837,7 @@ private:
         else if (!kinds.isEmpty())
             label = summary.isEmpty() ? kinds : summary + u' ' + kinds;
         else
-            label = summary.isEmpty() ? tr("(no summary)") : summary;
+            label = summary.isEmpty() ? Tr::tr("(no summary)") : summary;
         label = cut(label, limit);
         return author.isEmpty() ? label : label + QStringLiteral(" (") + author + u')';
     }
@@ -867,14 +872,15 @@ private:
             constexpr qsizetype kListed = 5;
             QString list = QStringList(labels.mid(0, kListed)).join(QStringLiteral(", "));
             if (labels.size() > kListed)
-                list += u' ' + tr("and %1 more").arg(labels.size() - kListed);
-            const QString brief = labels.size() == 1 ? tr("+1 history entry")
-                                                     : tr("+%1 history entries").arg(labels.size());
+                list += u' ' + Tr::tr("and %1 more").arg(labels.size() - kListed);
+            const QString brief = labels.size() == 1
+                                      ? Tr::tr("+1 history entry")
+                                      : Tr::tr("+%1 history entries").arg(labels.size());
             say(draft, {brief + QStringLiteral(": ") + list, brief}, "/history");
         }
         if (rewritten || labels.isEmpty()) {
-            const QString text = rewritten ? tr("earlier history entries changed")
-                                           : tr("earlier history entries removed");
+            const QString text = rewritten ? Tr::tr("earlier history entries changed")
+                                           : Tr::tr("earlier history entries removed");
             say(draft, {text, text}, "/history");
         }
         draft.group.pointers.erase(
@@ -905,17 +911,17 @@ private:
         const QString path = JsonPointer::fromTokens(place).toDisplayString();
         if (tokens.size() <= 2) {
             if (values.insertion || (values.before == nullptr && values.after != nullptr)) {
-                const QString text = tr("%1 added").arg(path);
+                const QString text = Tr::tr("%1 added").arg(path);
                 return say(draft, {text, text}, pointer);
             }
             if (values.after == nullptr) {
-                const QString text = tr("%1 removed").arg(path);
+                const QString text = Tr::tr("%1 removed").arg(path);
                 return say(draft, {text, text}, pointer);
             }
             if (!values.before->is_structured() && !values.after->is_structured())
                 return say(draft, changed(path, values.before, values.after, false), pointer);
         }
-        const QString text = tr("%1 changed").arg(path);
+        const QString text = Tr::tr("%1 changed").arg(path);
         say(draft, {text, text}, pointer);
     }
 
@@ -977,7 +983,7 @@ QString ChangeWords::summaryLine(const QList<ChangeGroup> &groups, int maxLength
     constexpr qsizetype kJoinedAtMost = 3;
     QString line = phrases.join(QStringLiteral("; "));
     if (phrases.size() > 1 && (phrases.size() > kJoinedAtMost || line.size() > maxLength)) {
-        line = tr("%1 changes: %2")
+        line = Tr::tr("%1 changes: %2")
                    .arg(QString::number(phrases.size()), subjects.join(QStringLiteral(", ")));
     }
     return cut(line, maxLength);
@@ -1009,7 +1015,7 @@ QString ChangeWords::historyAuthor(const Json &historyEntry)
 QString ChangeWords::shortValue(const Json *value, int limit)
 {
     if (value == nullptr || value->is_null())
-        return tr("(none)");
+        return Tr::tr("(none)");
     if (value->is_string()) {
         return u'\'' + cut(oneLine(fromUtf8(value->get_ref<const std::string &>())), limit) + u'\'';
     }

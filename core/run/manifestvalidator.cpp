@@ -20,6 +20,7 @@
 
 #include "manifestvalidator.h"
 
+#include "jsonpointer.h"
 #include "manifest.h"
 
 #include <QCoreApplication>
@@ -36,10 +37,11 @@ namespace runboard {
 
 namespace {
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "ManifestValidator" context.
+struct Tr
 {
-    return QCoreApplication::translate("ManifestValidator", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ManifestValidator)
+};
 
 struct Failure
 {
@@ -78,28 +80,11 @@ QString fieldName(const char *field)
     return QString::fromLatin1(field);
 }
 
-std::string escapeToken(std::string_view token)
-{
-    std::string escaped;
-    escaped.reserve(token.size());
-    for (const char c : token) {
-        if (c == '~')
-            escaped += "~0";
-        else if (c == '/')
-            escaped += "~1";
-        else
-            escaped.push_back(c);
-    }
-    return escaped;
-}
-
 std::string childPath(const std::string &parent, std::string_view token)
 {
-    return parent + '/' + escapeToken(token);
+    return parent + '/' + JsonPointer::escape(token);
 }
 
-// The token that addresses array[index]: `{field:value}` when that predicate selects this very
-// element (first match, a value the predicate syntax can carry), the decimal index otherwise.
 // How an error path names element `index` of an array: by predicate when its id names exactly
 // that element (it is the first with that id and the id can be written as a predicate), else by
 // position.
@@ -131,7 +116,7 @@ QString expectedList(std::initializer_list<const char *> values)
     if (names.size() < 2)
         return names.join(QString());
     const QString last = names.takeLast();
-    return tr("%1 or %2").arg(names.join(QStringLiteral(", ")), last);
+    return Tr::tr("%1 or %2").arg(names.join(QStringLiteral(", ")), last);
 }
 
 bool isOneOf(const Json *value, std::initializer_list<const char *> values)
@@ -148,7 +133,7 @@ bool isOneOf(const Json *value, std::initializer_list<const char *> values)
 
 Failure failAt(const Place &place, const char *field, const QString &what)
 {
-    return Failure{tr("%1: %2 %3").arg(place.label, fieldName(field), what),
+    return Failure{Tr::tr("%1: %2 %3").arg(place.label, fieldName(field), what),
                    childPath(place.path, field)};
 }
 
@@ -156,7 +141,7 @@ Check requireNonEmptyString(const Json &object, const Place &place, const char *
 {
     if (isNonEmptyString(member(object, field)))
         return std::nullopt;
-    return failAt(place, field, tr("must be a non-empty string"));
+    return failAt(place, field, Tr::tr("must be a non-empty string"));
 }
 
 Check requireString(const Json &object, const Place &place, const char *field)
@@ -164,7 +149,7 @@ Check requireString(const Json &object, const Place &place, const char *field)
     const Json *value = member(object, field);
     if (value && value->is_string())
         return std::nullopt;
-    return failAt(place, field, tr("must be a string"));
+    return failAt(place, field, Tr::tr("must be a string"));
 }
 
 Check requireArray(const Json &object, const Place &place, const char *field)
@@ -172,7 +157,7 @@ Check requireArray(const Json &object, const Place &place, const char *field)
     const Json *value = member(object, field);
     if (value && value->is_array())
         return std::nullopt;
-    return failAt(place, field, tr("must be an array"));
+    return failAt(place, field, Tr::tr("must be an array"));
 }
 
 Check requireOneOf(const Json &object, const Place &place, const char *field,
@@ -182,10 +167,11 @@ Check requireOneOf(const Json &object, const Place &place, const char *field,
     if (isOneOf(value, values))
         return std::nullopt;
     if (!value) {
-        return failAt(place, field, tr("is missing (expected %1)").arg(expectedList(values)));
+        return failAt(place, field, Tr::tr("is missing (expected %1)").arg(expectedList(values)));
     }
-    return failAt(place, field,
-                  tr("%1 is not valid (expected %2)").arg(describe(*value), expectedList(values)));
+    return failAt(
+        place, field,
+        Tr::tr("%1 is not valid (expected %2)").arg(describe(*value), expectedList(values)));
 }
 
 Check requireInteger(const Json &object, const Place &place, const char *field, qint64 minimum)
@@ -194,7 +180,7 @@ Check requireInteger(const Json &object, const Place &place, const char *field, 
     const std::optional<qint64> value = json ? Manifest::integerValue(*json) : std::nullopt;
     if (value && *value >= minimum)
         return std::nullopt;
-    return failAt(place, field, tr("must be an integer >= %1").arg(QString::number(minimum)));
+    return failAt(place, field, Tr::tr("must be an integer >= %1").arg(QString::number(minimum)));
 }
 
 // Runs `checks` in order and returns the first failure.
@@ -229,21 +215,21 @@ Check checkEntries(const Json &array, const QString &arrayName, const std::strin
             return childPath(arrayPath, std::to_string(i));
         };
         if (!entry.is_object()) {
-            return Failure{tr("%1[%2] must be an object").arg(arrayName, QString::number(i)),
+            return Failure{Tr::tr("%1[%2] must be an object").arg(arrayName, QString::number(i)),
                            indexPath()};
         }
         const Json *id = member(entry, idField);
         if (!isNonEmptyString(id)) {
             return Failure{
-                tr("%1[%2] has no %3").arg(arrayName, QString::number(i), fieldName(idField)),
+                Tr::tr("%1[%2] has no %3").arg(arrayName, QString::number(i), fieldName(idField)),
                 childPath(indexPath(), idField)};
         }
         const std::string &idText = id->get_ref<const std::string &>();
         const bool first = seen.insert(idText).second;
         if (uniqueIds && !first) {
-            return Failure{
-                tr("%1 contains duplicate %2 %3").arg(arrayName, fieldName(idField), qstr(idText)),
-                childPath(indexPath(), idField)};
+            return Failure{Tr::tr("%1 contains duplicate %2 %3")
+                               .arg(arrayName, fieldName(idField), qstr(idText)),
+                           childPath(indexPath(), idField)};
         }
         if (checkEntry && checkEntry(entry, kUnnamed)) {
             const Place place{labelFor(qstr(idText)),
@@ -258,7 +244,7 @@ Check checkEntries(const Json &array, const QString &arrayName, const std::strin
 LabelFor labelFormat(const char *pattern)
 {
     return [pattern](const QString &id) {
-        return tr(pattern).arg(id);
+        return Tr::tr(pattern).arg(id);
     };
 }
 
@@ -272,10 +258,10 @@ Check checkCurrentPhase(const Json &document)
         return std::nullopt;
     if (!phase) {
         return Failure{
-            tr("manifest.currentPhase is missing (expected %1)").arg(expectedList(kPhaseIds)),
+            Tr::tr("manifest.currentPhase is missing (expected %1)").arg(expectedList(kPhaseIds)),
             "/currentPhase"};
     }
-    return Failure{tr("manifest.currentPhase %1 is not valid (expected %2)")
+    return Failure{Tr::tr("manifest.currentPhase %1 is not valid (expected %2)")
                        .arg(describe(*phase), expectedList(kPhaseIds)),
                    "/currentPhase"};
 }
@@ -284,9 +270,9 @@ Check checkAgents(const Json &document)
 {
     const Json *agents = member(document, "agents");
     if (!agents || !agents->is_array())
-        return Failure{tr("manifest.agents must be an array"), "/agents"};
+        return Failure{Tr::tr("manifest.agents must be an array"), "/agents"};
     if (agents->empty())
-        return Failure{tr("manifest.agents must contain at least one agent"), "/agents"};
+        return Failure{Tr::tr("manifest.agents must contain at least one agent"), "/agents"};
     return checkEntries(*agents, QStringLiteral("manifest.agents"), "/agents", "sessionId", true,
                         labelFormat(QT_TRANSLATE_NOOP("ManifestValidator", "agent %1")), nullptr);
 }
@@ -296,8 +282,8 @@ Check checkTask(const Json &task, const Place &place)
     const Json *phaseId = member(task, "phaseId");
     if (!isOneOf(phaseId, kPhaseIds)) {
         const QString what
-            = phaseId ? tr("%1 is not a phase (use phaseId, not phase)").arg(describe(*phaseId))
-                      : tr("is missing (use phaseId, not phase)");
+            = phaseId ? Tr::tr("%1 is not a phase (use phaseId, not phase)").arg(describe(*phaseId))
+                      : Tr::tr("is missing (use phaseId, not phase)");
         return failAt(place, "phaseId", what);
     }
     if (Check failure = firstFailure({
@@ -313,18 +299,18 @@ Check checkTask(const Json &task, const Place &place)
     }
     const Json *gate = member(task, "validationGate");
     if (!gate || !gate->is_object())
-        return failAt(place, "validationGate", tr("must be an object"));
+        return failAt(place, "validationGate", Tr::tr("must be an object"));
     const auto gatePath = [&] {
         return childPath(place.path, "validationGate");
     };
     const Json *required = member(*gate, "required");
     if (!required || !required->is_boolean()) {
-        return Failure{tr("%1: validationGate.required must be a boolean").arg(place.label),
+        return Failure{Tr::tr("%1: validationGate.required must be a boolean").arg(place.label),
                        childPath(gatePath(), "required")};
     }
     const Json *stepIds = member(*gate, "stepIds");
     if (!stepIds || !stepIds->is_array()) {
-        return Failure{tr("%1: validationGate.stepIds must be an array").arg(place.label),
+        return Failure{Tr::tr("%1: validationGate.stepIds must be an array").arg(place.label),
                        childPath(gatePath(), "stepIds")};
     }
     return std::nullopt;
@@ -334,7 +320,7 @@ Check checkTasks(const Json &document)
 {
     const Json *tasks = member(document, "tasks");
     if (!tasks || !tasks->is_array())
-        return Failure{tr("manifest.tasks must be an array"), "/tasks"};
+        return Failure{Tr::tr("manifest.tasks must be an array"), "/tasks"};
     return checkEntries(*tasks, QStringLiteral("manifest.tasks"), "/tasks", "id", true,
                         labelFormat(QT_TRANSLATE_NOOP("ManifestValidator", "task %1")), checkTask);
 }
@@ -376,10 +362,10 @@ Check checkChecklistItem(const Json &item, const Place &place)
     const std::string runsPath = childPath(place.path, "runs");
     const QString itemLabel = place.label;
     const LabelFor runLabel = [itemLabel](const QString &id) {
-        return tr("%1, run %2").arg(itemLabel, id);
+        return Tr::tr("%1, run %2").arg(itemLabel, id);
     };
-    if (Check failure = checkEntries(runs, tr("%1: runs").arg(place.label), runsPath, "id", false,
-                                     runLabel, checkChecklistRun)) {
+    if (Check failure = checkEntries(runs, Tr::tr("%1: runs").arg(place.label), runsPath, "id",
+                                     false, runLabel, checkChecklistRun)) {
         return failure;
     }
     const Json *latest = member(item, "latestRunId");
@@ -392,25 +378,25 @@ Check checkChecklistItem(const Json &item, const Place &place)
                 return std::nullopt;
         }
     }
-    return failAt(place, "latestRunId", tr("%1 names no run").arg(describe(*latest)));
+    return failAt(place, "latestRunId", Tr::tr("%1 names no run").arg(describe(*latest)));
 }
 
 Check checkValidationStrategy(const Json &document)
 {
     const Json *strategy = member(document, "validationStrategy");
     if (!strategy || !strategy->is_object()) {
-        return Failure{tr("manifest.validationStrategy must be an object with the arrays steps "
-                          "and checklist"),
+        return Failure{Tr::tr("manifest.validationStrategy must be an object with the arrays steps "
+                              "and checklist"),
                        "/validationStrategy"};
     }
     const Json *steps = member(*strategy, "steps");
     if (!steps || !steps->is_array()) {
-        return Failure{tr("manifest.validationStrategy.steps must be an array"),
+        return Failure{Tr::tr("manifest.validationStrategy.steps must be an array"),
                        "/validationStrategy/steps"};
     }
     const Json *checklist = member(*strategy, "checklist");
     if (!checklist || !checklist->is_array()) {
-        return Failure{tr("manifest.validationStrategy.checklist must be an array"),
+        return Failure{Tr::tr("manifest.validationStrategy.checklist must be an array"),
                        "/validationStrategy/checklist"};
     }
     return checkEntries(*checklist, QStringLiteral("manifest.validationStrategy.checklist"),
@@ -438,7 +424,7 @@ Check checkPlanning(const Json &document)
         return std::nullopt;
     const Place place{QStringLiteral("manifest.leadState.planning"), "/leadState/planning"};
     if (!planning->is_object())
-        return Failure{tr("%1 must be an object").arg(place.label), place.path};
+        return Failure{Tr::tr("%1 must be an object").arg(place.label), place.path};
     if (Check failure = firstFailure({
             [&] {
                 return requireOneOf(*planning, place, "stage",
@@ -501,8 +487,8 @@ Check checkOutboxEntry(const Json &entry, const Place &place)
     }
     const Json *delivery = member(entry, "delivery");
     if (!delivery || !delivery->is_object())
-        return failAt(place, "delivery", tr("must be an object"));
-    const Place deliveryPlace{tr("%1: delivery").arg(place.label),
+        return failAt(place, "delivery", Tr::tr("must be an object"));
+    const Place deliveryPlace{Tr::tr("%1: delivery").arg(place.label),
                               childPath(place.path, "delivery")};
     return firstFailure({
         [&] {
@@ -536,13 +522,13 @@ Check checkServiceArray(const Json &document, const char *name, const char *idFi
     const QString arrayName = QStringLiteral("manifest.") + fieldName(name);
     const std::string arrayPath = childPath(std::string(), name);
     if (!array->is_array())
-        return Failure{tr("%1 must be an array").arg(arrayName), arrayPath};
+        return Failure{Tr::tr("%1 must be an array").arg(arrayName), arrayPath};
     return checkEntries(*array, arrayName, arrayPath, idField, true, labelFor, checkEntry);
 }
 
 Error formatError(const QString &what, const std::string &path)
 {
-    return Error{ErrorCode::Unreadable, tr("not an ADE v1 manifest: %1").arg(what),
+    return Error{ErrorCode::Unreadable, Tr::tr("not an ADE v1 manifest: %1").arg(what),
                  Json{{"path", path}}};
 }
 
@@ -551,39 +537,41 @@ Error formatError(const QString &what, const std::string &path)
 Result<void> ManifestValidator::checkFormat(const Json &document)
 {
     if (!document.is_object())
-        return formatError(tr("the document is not a JSON object"), "");
+        return formatError(Tr::tr("the document is not a JSON object"), "");
 
     const Json *version = member(document, "version");
     if (!version)
-        return formatError(tr("\"version\" is missing"), "/version");
+        return formatError(Tr::tr("\"version\" is missing"), "/version");
     if (Manifest::integerValue(*version) != 1) {
-        return formatError(tr("\"version\" is %1 (expected 1)").arg(describe(*version)),
+        return formatError(Tr::tr("\"version\" is %1 (expected 1)").arg(describe(*version)),
                            "/version");
     }
 
     const Json *runId = member(document, "runId");
     if (!runId)
-        return formatError(tr("\"runId\" is missing"), "/runId");
+        return formatError(Tr::tr("\"runId\" is missing"), "/runId");
     if (!isNonEmptyString(runId)) {
         return formatError(
-            tr("\"runId\" is %1 (expected a non-empty string)").arg(describe(*runId)), "/runId");
+            Tr::tr("\"runId\" is %1 (expected a non-empty string)").arg(describe(*runId)),
+            "/runId");
     }
 
     const Json *etag = member(document, "etag");
     if (!etag)
-        return formatError(tr("\"etag\" is missing"), "/etag");
+        return formatError(Tr::tr("\"etag\" is missing"), "/etag");
     if (!etag->is_string()) {
-        return formatError(tr("\"etag\" is %1 (expected a string)").arg(describe(*etag)), "/etag");
+        return formatError(Tr::tr("\"etag\" is %1 (expected a string)").arg(describe(*etag)),
+                           "/etag");
     }
 
     const Json *generation = member(document, "serverGeneration");
     if (!generation)
-        return formatError(tr("\"serverGeneration\" is missing"), "/serverGeneration");
+        return formatError(Tr::tr("\"serverGeneration\" is missing"), "/serverGeneration");
     const std::optional<qint64> value = Manifest::integerValue(*generation);
     if (!value || *value < 0) {
-        return formatError(
-            tr("\"serverGeneration\" is %1 (expected an integer >= 0)").arg(describe(*generation)),
-            "/serverGeneration");
+        return formatError(Tr::tr("\"serverGeneration\" is %1 (expected an integer >= 0)")
+                               .arg(describe(*generation)),
+                           "/serverGeneration");
     }
     return {};
 }
@@ -642,7 +630,7 @@ Result<void> ManifestValidator::validateShape(const Json &document)
 {
     const Check failure = [&]() -> Check {
         if (!document.is_object())
-            return Failure{tr("manifest must be a JSON object"), ""};
+            return Failure{Tr::tr("manifest must be a JSON object"), ""};
         return firstFailure({
             [&] { return checkCurrentPhase(document); },
             [&] { return checkAgents(document); },

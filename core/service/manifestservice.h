@@ -72,6 +72,11 @@ public:
     };
     Q_ENUM(State)
 
+    // Why two enums: State is what the run is in (a level, asked for with state()); Lifecycle is
+    // what just happened to it (an edge, told once by lifecycleChanged). They share three names
+    // because entering Suspended, Deleted or Unreadable is an event too, but Resumed (back to
+    // Live from any of them) and Rollback (Live, with a generation older than the last seen)
+    // are events with no state of their own, and Closed and Live are never announced.
     enum class Lifecycle { Suspended, Resumed, Unreadable, Deleted, Rollback };
     Q_ENUM(Lifecycle)
 

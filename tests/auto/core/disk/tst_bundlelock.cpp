@@ -73,11 +73,14 @@ void tst_BundleLock::aSecondHolderIsRefusedWithTheHolderNamed()
 
 void tst_BundleLock::aLockOfADeadProcessIsTakenOver()
 {
-    // A process that has certainly exited: run one and wait for it.
+    // A process that has certainly exited: run one, note its pid while it exists (QProcess
+    // forgets it once the process ended) and wait for it; the pid is then free.
     QProcess finished;
     finished.start(QStringLiteral("true"), {});
+    QVERIFY(finished.waitForStarted());
+    const qint64 deadPid = finished.processId();
+    QVERIFY(deadPid > 0);
     QVERIFY(finished.waitForFinished());
-    const qint64 deadPid = finished.processId() ? finished.processId() : 999999;
 
     QFile lockFile(m_manifest + QStringLiteral(".lock"));
     QVERIFY(lockFile.open(QIODevice::WriteOnly));
