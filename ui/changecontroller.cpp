@@ -31,6 +31,8 @@
 #include "jsonpatch.h"
 #include "manifestedits.h"
 #include "servicehost.h"
+#include "threadcheck.h"
+#include "uilogging.h"
 
 #include <QFutureWatcher>
 #include <QRandomGenerator>
@@ -39,6 +41,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace runboard {
+
+Q_LOGGING_CATEGORY(lcUi, "runboard.ui", QtInfoMsg)
 
 // One entry of the undo stack: a commit the person made, undone and redone as inverse patches
 // of the last commit made for it.
@@ -192,6 +196,7 @@ void ChangeController::setRun(RunHandle *run)
 
 bool ChangeController::apply(Change change)
 {
+    RUNBOARD_ASSERT_ON_THREAD_OF(this); // the GUI thread
     if (isBusy() || !m_run || !m_run->isOpen() || change.target.isNull())
         return false;
     if (!change.base)
@@ -234,6 +239,8 @@ void ChangeController::send(Change change)
     // the run's mutex; undo and redo always go that way (their tests guard what they put back).
     const bool rebase = change.kind != Change::Kind::Edit || EditSettings::autoRebase();
     std::shared_ptr<const Json> base = rebase ? change.base : nullptr;
+    qCDebug(lcUi).noquote() << "submitting" << what << "on" << request.ifMatchEtag
+                            << (base ? "(may be re-applied on a newer version)" : "");
     setBusy(false, std::move(change));
     m_requestId = m_run->requestPatch(request, std::move(base));
 }
@@ -243,6 +250,14 @@ void ChangeController::onPatchFinished(const ServiceOutcome &outcome)
     if (!m_inFlight || outcome.requestId != m_requestId)
         return;
     Change change = *m_inFlight;
+    qCDebug(lcUi).noquote()
+        << "outcome:"
+        << (outcome.ok
+                ? QStringLiteral("ok, now at %1").arg(outcome.snapshot.etag())
+                : errorCodeName(outcome.error.code) + QStringLiteral(" - ") + outcome.error.message)
+        << (outcome.rebasedOnto.isNull()
+                ? QString()
+                : QStringLiteral("(re-applied on %1)").arg(outcome.rebasedOnto.etag()));
     if (outcome.ok && !outcome.rebasedOnto.isNull()) {
         // The service re-applied it on a newer version: that version is what it changed.
         change.target = outcome.rebasedOnto;
@@ -349,6 +364,10 @@ void ChangeController::onJudged(PendingConflict conflict)
     // The change in flight met a newer version.
     Change change = conflict.change;
     const bool mayReapply = change.kind != Change::Kind::Edit || EditSettings::autoRebase();
+    qCDebug(lcUi).noquote() << "judged against" << conflict.theirs.etag() << ":"
+                            << (conflict.verdict.isClean() ? "clean" : "not clean")
+                            << (mayReapply ? "" : "(auto-rebase is off)") << "tries so far"
+                            << change.reapplied;
     if (conflict.verdict.isClean() && mayReapply && change.reapplied < kMaxReapplies
         && !conflict.theirs.isNull()) {
         change.target = conflict.theirs;
@@ -400,6 +419,8 @@ void ChangeController::onOverwritten(const OverwriteReport &report)
 {
     if (!m_ownEtags.contains(report.ourEtag) || !report.ourBase)
         return; // not a change this window made
+    qCDebug(lcUi).noquote() << "our change" << report.ourEtag << "was overwritten by"
+                            << report.theirEtag;
     PendingConflict conflict;
     conflict.id = m_nextConflictId++;
     conflict.origin = PendingConflict::Origin::Overwritten;
@@ -464,12 +485,14 @@ void ChangeController::discardConflict(quint64 id)
 
 void ChangeController::undo()
 {
+    RUNBOARD_ASSERT_ON_THREAD_OF(this); // the GUI thread
     if (!isBusy() && m_run && m_run->isOpen() && m_undoStack->canUndo())
         m_undoStack->undo();
 }
 
 void ChangeController::redo()
 {
+    RUNBOARD_ASSERT_ON_THREAD_OF(this); // the GUI thread
     if (!isBusy() && m_run && m_run->isOpen() && m_undoStack->canRedo())
         m_undoStack->redo();
 }

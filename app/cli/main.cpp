@@ -11,6 +11,7 @@
 #include "version.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 namespace {
 
@@ -25,7 +26,8 @@ QString overview(const std::vector<std::unique_ptr<runboard::cli::Command>> &com
         text += QStringLiteral("  %1%2\n").arg(command->name(), -11).arg(command->description());
     text += QCoreApplication::translate(
         "main", "\nOptions:\n  -h, --help     Displays this help.\n"
-                "  -v, --version  Displays version information.\n\n"
+                "  -v, --version  Displays version information.\n"
+                "  --verbose      Logs each step of the protocol to stderr (with any command).\n\n"
                 "Run 'runboard-cli COMMAND --help' for a command's options.\n");
     return text;
 }
@@ -41,6 +43,13 @@ int main(int argc, char *argv[])
     using namespace runboard::cli;
     const auto commands = Command::all();
     QStringList arguments = QCoreApplication::arguments().mid(1);
+    // --verbose goes with any command, before or after its name: the protocol's debug log
+    // (core/logging.h) on stderr, with times and threads, while stdout stays one JSON per line.
+    if (arguments.removeAll(QStringLiteral("--verbose")) > 0) {
+        qSetMessagePattern(QStringLiteral(
+            "%{time hh:mm:ss.zzz} [%{threadid}] %{if-category}%{category}: %{endif}%{message}"));
+        QLoggingCategory::setFilterRules(QStringLiteral("runboard.*.debug=true"));
+    }
     if (arguments.isEmpty()) {
         printDiagnostic(overview(commands));
         printJson(usageErrorObject(QCoreApplication::translate("main", "no command given")));

@@ -1,32 +1,21 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
+#include "workerthread.h"
 
 #include <type_traits>
 #include <utility>
 
 namespace runboard {
 
-// A pool of one thread, for work that must run in the order it was asked for. Never deleted:
-// such a pool is in use until the process ends.
-inline QThreadPool *newSingleThreadPool()
-{
-    auto *created = new QThreadPool;
-    created->setMaxThreadCount(1);
-    return created;
-}
-
 // One thread for the big allocations and frees of manifest documents: copies of a document for
 // the next commit, and the last references to old ones. Run on one thread, in the order they were
 // asked for, a copy never competes with a free for the allocator (side by side on two threads a
 // 1 MB copy took four times as long), and a copy asked for before a release is done first.
-inline QThreadPool *documentThread()
-{
-    static QThreadPool *const pool = newSingleThreadPool();
-    return pool;
-}
+// Named "rb-documents". Owned by the process, not by a store or a service: the documents it
+// frees are held by whoever was shown them (the window's models, a CLI command), often after the
+// store that read them is gone; it is made on first use and joined when the process exits.
+WorkerThread &documentThread();
 
 // Lets go of `value` in the document thread. For the last reference to a manifest document (a
 // Snapshot, a std::shared_ptr<const Json>): freeing the nodes of a 1 MB manifest takes over a
@@ -40,8 +29,7 @@ void releaseInBackground(T value)
         if (!value)
             return;
     }
-    auto future
-        = QtConcurrent::run(documentThread(), [held = std::move(value)]() mutable { held = T(); });
+    auto future = documentThread().run([held = std::move(value)]() mutable { held = T(); });
     Q_UNUSED(future)
 }
 

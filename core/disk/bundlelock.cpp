@@ -21,6 +21,8 @@
 
 #include "bundlelock.h"
 
+#include "logging.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -37,6 +39,16 @@
 #endif
 
 namespace runboard {
+
+namespace {
+
+// lupdate reads Tr::tr() under the "BundleLock" context.
+struct Tr
+{
+    Q_DECLARE_TR_FUNCTIONS(BundleLock)
+};
+
+} // namespace
 
 BundleLock::BundleLock(const QString &manifestPath)
     : m_path(manifestPath + QStringLiteral(".lock")), m_lock(m_path)
@@ -107,13 +119,27 @@ Result<void> BundleLock::lock(std::chrono::milliseconds timeout)
     // that hold the lock for milliseconds and re-take it at once, a waiter would almost never
     // find it free. Short, jittered attempts give every waiter its turn.
     const QDeadlineTimer deadline(timeout);
+    int waits = 0;
     for (;;) {
-        if (tryCreate() || m_lock.tryLock(0))
+        if (tryCreate() || m_lock.tryLock(0)) {
+            qCDebug(lcLock) << "taken" << m_path << "after" << waits << "waits";
             return {};
+        }
         if (m_lock.error() != QLockFile::LockFailedError)
             break;
-        if (takeOverEmptyLock())
+        if (takeOverEmptyLock()) {
+            qCDebug(lcLock) << "took over an empty lock file left by a writer that died" << m_path;
             continue;
+        }
+        if (waits == 0 && lcLock().isDebugEnabled()) {
+            qint64 pid = 0;
+            QString host;
+            QString application;
+            if (m_lock.getLockInfo(&pid, &host, &application))
+                qCDebug(lcLock) << "held by" << application << "process" << pid << "on" << host
+                                << "- waiting up to" << timeout.count() << "ms";
+        }
+        ++waits;
         if (deadline.hasExpired())
             break;
         QThread::msleep(1 + QRandomGenerator::global()->bounded(4u));
@@ -125,7 +151,7 @@ Result<void> BundleLock::lock(std::chrono::milliseconds timeout)
     QString host;
     QString application;
     if (m_lock.getLockInfo(&pid, &host, &application)) {
-        holder = QCoreApplication::translate("BundleLock", " (held by %1, process %2 on %3)")
+        holder = Tr::tr(" (held by %1, process %2 on %3)")
                      .arg(application.isEmpty() ? QStringLiteral("?") : application)
                      .arg(pid)
                      .arg(host);
@@ -133,20 +159,21 @@ Result<void> BundleLock::lock(std::chrono::milliseconds timeout)
         details["holderHost"] = host.toStdString();
         details["holderApplication"] = application.toStdString();
     }
+    qCDebug(lcLock) << "not taken" << m_path << "error" << int(m_lock.error()) << holder;
     QString reason;
     switch (m_lock.error()) {
     case QLockFile::PermissionError:
-        reason = QCoreApplication::translate("BundleLock", "permission denied");
+        reason = Tr::tr("permission denied");
         break;
     case QLockFile::LockFailedError:
-        reason = QCoreApplication::translate("BundleLock", "another writer holds it");
+        reason = Tr::tr("another writer holds it");
         break;
     default:
-        reason = QCoreApplication::translate("BundleLock", "unknown error");
+        reason = Tr::tr("unknown error");
         break;
     }
     return Error{ErrorCode::IoError,
-                 QCoreApplication::translate("BundleLock", "could not lock %1 within %2 ms: %3%4")
+                 Tr::tr("could not lock %1 within %2 ms: %3%4")
                      .arg(m_path)
                      .arg(timeout.count())
                      .arg(reason, holder),
@@ -174,6 +201,8 @@ bool BundleLock::takeOverEmptyLock()
 void BundleLock::unlock()
 {
 #ifdef Q_OS_UNIX
+    if (m_heldFd >= 0 || m_lock.isLocked())
+        qCDebug(lcLock) << "released" << m_path;
     if (m_heldFd >= 0) {
         // Unlinked before it is closed: nobody ever sees the file without its flock(), which
         // QLockFile's removal of a stale lock needs.

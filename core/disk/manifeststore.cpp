@@ -35,6 +35,7 @@
 #include "jsonpatch.h"
 #include "jsonreader.h"
 #include "jsonwriter.h"
+#include "logging.h"
 #include "manifestvalidator.h"
 #include "patchfootprint.h"
 #include "runindex.h"
@@ -46,7 +47,6 @@
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QSemaphore>
-#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
@@ -63,10 +63,11 @@ namespace runboard {
 
 namespace {
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "ManifestStore" context.
+struct Tr
 {
-    return QCoreApplication::translate("ManifestStore", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ManifestStore)
+};
 
 Error withPathPrefix(Error error, const QString &path)
 {
@@ -100,23 +101,6 @@ Error conflictWithDisk(const ManifestStore &store, const QString &message)
     return Error{ErrorCode::EtagConflict, message, std::move(details)};
 }
 
-// Chores after a commit (removing the displaced file, releasing the lock file, recording
-// index.json): file-system calls that should not hold up the commit. One thread does them in the
-// order they were asked for, at a lower priority, so that on a machine with few cores it does not
-// take the processor from the next commit.
-QThreadPool *housekeepingPool()
-{
-    static QThreadPool *const pool = newSingleThreadPool();
-    return pool;
-}
-
-// A commit's temp file is written and fsynced here while the committing thread checks the patch.
-QThreadPool *stagingThread()
-{
-    static QThreadPool *const pool = newSingleThreadPool();
-    return pool;
-}
-
 void yieldToCommits()
 {
 #ifdef Q_OS_LINUX
@@ -143,7 +127,7 @@ Result<BundleLocation> ManifestStore::locate(const QString &path)
 {
     const QFileInfo info(path);
     if (!info.exists())
-        return Error{ErrorCode::NotFound, tr("%1 does not exist").arg(path),
+        return Error{ErrorCode::NotFound, Tr::tr("%1 does not exist").arg(path),
                      Json{{"path", path.toStdString()}}};
     BundleLocation location;
     location.bundlePath = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
@@ -152,12 +136,13 @@ Result<BundleLocation> ManifestStore::locate(const QString &path)
     location.runId = QFileInfo(location.bundlePath).fileName();
     if (!info.isDir() && info.fileName() != QStringLiteral("manifest.json"))
         return Error{ErrorCode::NotFound,
-                     tr("%1 is not a run: give a run folder or its manifest.json").arg(path),
+                     Tr::tr("%1 is not a run: give a run folder or its manifest.json").arg(path),
                      Json{{"path", path.toStdString()}}};
     if (!QFileInfo::exists(location.manifestPath))
-        return Error{ErrorCode::NotFound,
-                     tr("%1 is not a run folder: it has no manifest.json").arg(location.bundlePath),
-                     Json{{"path", location.bundlePath.toStdString()}}};
+        return Error{
+            ErrorCode::NotFound,
+            Tr::tr("%1 is not a run folder: it has no manifest.json").arg(location.bundlePath),
+            Json{{"path", location.bundlePath.toStdString()}}};
     return location;
 }
 
@@ -195,6 +180,15 @@ ManifestStore::ManifestStore(BundleLocation location, Clock clock)
 ManifestStore::~ManifestStore()
 {
     waitForChores();
+}
+
+WorkerThread &ManifestStore::thread(std::unique_ptr<WorkerThread> &slot, const char *name)
+{
+    // Made on first use, on the thread that commits (the service thread, or the CLI's main
+    // thread); joined when the store goes.
+    if (!slot)
+        slot = std::make_unique<WorkerThread>(name);
+    return *slot;
 }
 
 void ManifestStore::setCaching(bool enabled)
@@ -279,10 +273,12 @@ void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJs
         return;
     }
     m_cache->copyUnwanted = std::make_shared<std::atomic<bool>>(false);
-    m_cache->prepared
-        = QtConcurrent::run(documentThread(), prepareVersion, std::move(version.document),
-                            std::move(version.file.bytes), m_cache->layout == nullptr,
-                            std::move(previous), m_cache->copyUnwanted);
+    m_cache->prepared = documentThread().run(
+        [document = std::move(version.document), bytes = std::move(version.file.bytes),
+         findLayout = m_cache->layout == nullptr, previous = std::move(previous),
+         unwanted = m_cache->copyUnwanted]() mutable {
+            return prepareVersion(document, bytes, findLayout, std::move(previous), unwanted);
+        });
 }
 
 Result<ManifestStore::Loaded> ManifestStore::load() const
@@ -297,7 +293,7 @@ Result<ManifestStore::Loaded> ManifestStore::parse(FileSnapshot file) const
 {
     const QString &path = m_location.manifestPath;
     if (!file.exists)
-        return Error{ErrorCode::NotFound, tr("%1 does not exist").arg(path),
+        return Error{ErrorCode::NotFound, Tr::tr("%1 does not exist").arg(path),
                      Json{{"path", path.toStdString()}}};
     Result<Json> parsed = JsonReader::parse(
         std::string_view(file.bytes.constData(), static_cast<std::size_t>(file.bytes.size())));
@@ -309,8 +305,8 @@ Result<ManifestStore::Loaded> ManifestStore::parse(FileSnapshot file) const
     const QString runId = jsonString(parsed.value(), "runId");
     if (runId != m_location.runId)
         return Error{ErrorCode::RunSuspended,
-                     tr("%1 holds run %2, not %3 (another branch checked out?); the run is "
-                        "suspended until its own manifest is back")
+                     Tr::tr("%1 holds run %2, not %3 (another branch checked out?); the run is "
+                            "suspended until its own manifest is back")
                          .arg(path, runId, m_location.runId),
                      Json{{"path", path.toStdString()}, {"runId", runId.toStdString()}}};
     Loaded loaded;
@@ -327,7 +323,7 @@ Result<Json> ManifestStore::readHeartbeats() const
         return read.error().code == ErrorCode::NotFound ? Result<Json>(Json::object()) : read;
     if (!read->is_object())
         return Error{ErrorCode::Unreadable,
-                     tr("%1: expected an object of session ids and timestamps").arg(path),
+                     Tr::tr("%1: expected an object of session ids and timestamps").arg(path),
                      Json{{"path", path.toStdString()}}};
     return read;
 }
@@ -441,6 +437,10 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     // A patch of `test` ops only writes nothing: it is checked on the fresh base and never makes
     // a draft (see below).
     const bool writesNothing = patch.isOk() && PatchFootprint(patch.value()).root() == nullptr;
+    qCDebug(lcStore).noquote() << "commit" << m_location.manifestPath << "ifMatch"
+                               << request.ifMatchEtag << "by" << actorRoleName(request.actor.role)
+                               << request.actor.sessionId << "ops" << request.operations.size()
+                               << (request.rebase ? "(may rebase)" : "");
     std::unique_ptr<Draft> ahead;
     if (m_cache && m_cache->known && patch.isOk() && !writesNothing
         && jsonString(*m_cache->known->document, "etag") == request.ifMatchEtag
@@ -451,6 +451,8 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
             = makeDraft(cached, takePrepared(cached), patch.value(), request);
         if (made.isOk())
             ahead = std::move(made).value(); // else the patch failed and was undone
+        qCDebug(lcStore) << "draft made before the lock on the cached version:"
+                         << (ahead ? "yes" : "no, the patch failed on it");
     }
 
     // A dropped draft gives its base back to the cache (without a working copy): when the disk
@@ -475,8 +477,14 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
             && std::max(jsonInteger(*ahead->base.document, "serverGeneration"),
                         readGenerationFile())
                        + 1
-                   == ahead->generation)
+                   == ahead->generation) {
+            qCDebug(lcStore) << "disk holds the draft's base: the draft goes on";
             return complete(std::move(ahead), std::move(lock), request, hooks);
+        }
+        qCDebug(lcStore) << "draft dropped:"
+                         << (!same.isOk()    ? "the disk could not be read"
+                             : !same.value() ? "the disk no longer holds its base"
+                                             : ".gen leads to another generation");
         dropAhead();
         if (!same.isOk())
             return same.error();
@@ -494,6 +502,8 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     }
     Result<Loaded> base = Loaded{};
     Prepared prepared;
+    qCDebug(lcStore) << "fresh base:"
+                     << (diskHoldsCache ? "the disk holds the cached version" : "read and parsed");
     if (diskHoldsCache) {
         base = *m_cache->known;
         prepared = takePrepared(base.value());
@@ -510,25 +520,34 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     const QString currentEtag = jsonString(current, "etag");
     const bool movedOn = currentEtag != request.ifMatchEtag
                          || (request.seenBytes && *request.seenBytes != base->file.bytes);
+    if (movedOn)
+        qCDebug(lcStore).noquote()
+            << "the disk moved on: it is at" << currentEtag << "generation"
+            << jsonInteger(current, "serverGeneration") << "not at" << request.ifMatchEtag
+            << (currentEtag == request.ifMatchEtag ? "(same etag, other bytes)" : "");
     if (movedOn && request.rebase && patch.isOk()) {
         // The caller judges the newer version here, under the lock; a clean verdict makes it
         // the base, exactly as if the request had named it.
-        if (const Result<void> verdict = request.rebase(base.value()); !verdict.isOk())
+        const Result<void> verdict = request.rebase(base.value());
+        qCDebug(lcStore).noquote() << "rebase verdict on" << currentEtag << ":"
+                                   << (verdict.isOk() ? QStringLiteral("clean, committing on it")
+                                                      : verdict.error().message);
+        if (!verdict.isOk())
             return verdict.error();
     } else if (currentEtag != request.ifMatchEtag) {
         return Error{
             ErrorCode::EtagConflict,
-            tr("%1 is at etag %2 (generation %3), not at %4: it changed since it was "
-               "read")
+            Tr::tr("%1 is at etag %2 (generation %3), not at %4: it changed since it was "
+                   "read")
                 .arg(m_location.manifestPath, currentEtag)
                 .arg(jsonInteger(current, "serverGeneration"))
-                .arg(request.ifMatchEtag.isEmpty() ? tr("(none given)") : request.ifMatchEtag),
+                .arg(request.ifMatchEtag.isEmpty() ? Tr::tr("(none given)") : request.ifMatchEtag),
             Json{{"path", m_location.manifestPath.toStdString()},
                  {"etag", currentEtag.toStdString()},
                  {"serverGeneration", jsonInteger(current, "serverGeneration")}}};
     } else if (request.seenBytes && *request.seenBytes != base->file.bytes) {
-        return conflictWithDisk(*this, tr("%1 was changed on disk (its etag %2 was kept) since "
-                                          "it was last shown; look at the new version first")
+        return conflictWithDisk(*this, Tr::tr("%1 was changed on disk (its etag %2 was kept) since "
+                                              "it was last shown; look at the new version first")
                                            .arg(m_location.manifestPath, currentEtag));
     }
 
@@ -546,6 +565,7 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
             = PatchPolicy::check(*base->document, patch.value(), *base->document, request.actor);
             !allowed.isOk())
             return allowed.error();
+        qCDebug(lcStore) << "the patch writes nothing and its tests hold: answered without writing";
         Committed committed;
         committed.base = base.value();
         committed.result = committed.base;
@@ -619,29 +639,32 @@ Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(Loaded ba
     // The text: the cached layout's unchanged parts copied, the rest written; both give exactly
     // JsonWriter::write(next). From here on `next` is only read, by both threads.
     Draft *const staging = draft.get();
-    draft->staging = QtConcurrent::run(
-        stagingThread(), [staging, layout = std::move(prepared.layout),
-                          caching = m_cache != nullptr, path = m_location.manifestPath] {
-            if (layout) {
-                staging->laidOut = std::make_shared<LaidOutJson>(
-                    layout->rewrite(staging->next, staging->footprint,
-                                    {"serverGeneration", "updatedAt", "etag", "history"}));
-            } else if (caching) {
-                staging->laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(staging->next));
-            }
-            const std::string text
-                = staging->laidOut ? std::string() : JsonWriter::write(staging->next);
-            const std::string &written = staging->laidOut ? staging->laidOut->text() : text;
-            staging->bytes = QByteArray(written.data(), static_cast<qsizetype>(written.size()));
-            bool told = false;
-            staging->staged.emplace(
-                GuardedFile::stage(path, staging->bytes, GuardedFile::Durability::Synced, [&] {
-                    staging->written.release();
-                    told = true;
-                }));
-            if (!told)
-                staging->written.release();
-        });
+    draft->staging
+        = thread(m_staging, "rb-staging")
+              .run([staging, layout = std::move(prepared.layout), caching = m_cache != nullptr,
+                    path = m_location.manifestPath] {
+                  if (layout) {
+                      staging->laidOut = std::make_shared<LaidOutJson>(
+                          layout->rewrite(staging->next, staging->footprint,
+                                          {"serverGeneration", "updatedAt", "etag", "history"}));
+                  } else if (caching) {
+                      staging->laidOut
+                          = std::make_shared<LaidOutJson>(LaidOutJson::write(staging->next));
+                  }
+                  const std::string text
+                      = staging->laidOut ? std::string() : JsonWriter::write(staging->next);
+                  const std::string &written = staging->laidOut ? staging->laidOut->text() : text;
+                  staging->bytes
+                      = QByteArray(written.data(), static_cast<qsizetype>(written.size()));
+                  bool told = false;
+                  staging->staged.emplace(GuardedFile::stage(path, staging->bytes,
+                                                             GuardedFile::Durability::Synced, [&] {
+                                                                 staging->written.release();
+                                                                 told = true;
+                                                             }));
+                  if (!told)
+                      staging->written.release();
+              });
     return draft;
 }
 
@@ -667,6 +690,7 @@ Result<ManifestStore::Committed> ManifestStore::complete(std::unique_ptr<Draft> 
                          : ManifestValidator::validateShape(draft->next);
     draft->staging->waitForFinished();
     if (!acceptable.isOk()) {
+        qCDebug(lcStore).noquote() << "refused:" << acceptable.error().message;
         remember(draft->base);
         return acceptable.error(); // the temp file goes with the draft
     }
@@ -680,15 +704,21 @@ Result<ManifestStore::Committed> ManifestStore::complete(std::unique_ptr<Draft> 
         m_location.manifestPath, committed.base.file, std::move(*draft->staged).value(),
         draft->bytes, hooks, GuardedFile::Durability::Synced, m_cache ? &displaced : nullptr);
     if (!replaced.isOk()) {
+        qCDebug(lcStore).noquote() << "replace failed:" << replaced.error().message;
         if (replaced.error().code == ErrorCode::EtagConflict)
             return conflictWithDisk(*this, replaced.error().message);
         return replaced.error();
     }
     committed.written = true;
     committed.method = replaced->method;
+    qCDebug(lcStore) << "written: generation" << draft->generation << "on"
+                     << jsonString(*committed.base.document, "etag")
+                     << (replaced->method == GuardedFile::ReplaceMethod::Exchange
+                             ? "(exchanged, displaced version checked)"
+                             : "(renamed)");
     if (!replaced->folderSynced)
         committed.warnings
-            << tr("the folder %1 could not be synced to disk").arg(m_location.bundlePath);
+            << Tr::tr("the folder %1 could not be synced to disk").arg(m_location.bundlePath);
 
     // .gen and index.json are derived (from the manifest and the run folders) and heal
     // themselves, so they are written atomically but without paying for fsync again.
@@ -717,18 +747,18 @@ Result<ManifestStore::Committed> ManifestStore::complete(std::unique_ptr<Draft> 
         // again; other writers see the lock a little longer. A failure is told with the next
         // commit.
         if (!m_choreFailure.isEmpty()) {
-            committed.warnings << tr(".gen was not updated after an earlier commit: %1")
+            committed.warnings << Tr::tr(".gen was not updated after an earlier commit: %1")
                                       .arg(std::exchange(m_choreFailure, QString()));
         }
-        m_housekeeping = QtConcurrent::run(
-            housekeepingPool(), [lock = std::move(lock), displaced, genPath, genBytes] {
-                yieldToCommits();
-                const Result<void> gen
-                    = GuardedFile::write(genPath, genBytes, GuardedFile::Durability::Relaxed);
-                GuardedFile::removeDisplaced(displaced);
-                lock->unlock();
-                return gen.isOk() ? QString() : gen.error().message;
-            });
+        m_housekeeping = thread(m_chores, "rb-chores")
+                             .run([lock = std::move(lock), displaced, genPath, genBytes] {
+                                 yieldToCommits();
+                                 const Result<void> gen = GuardedFile::write(
+                                     genPath, genBytes, GuardedFile::Durability::Relaxed);
+                                 GuardedFile::removeDisplaced(displaced);
+                                 lock->unlock();
+                                 return gen.isOk() ? QString() : gen.error().message;
+                             });
     }
     recordInIndex(committed.result.document, committed.warnings);
     return committed;
@@ -808,14 +838,16 @@ void ManifestStore::recordInIndex(const std::shared_ptr<const Json> &manifest,
         m_index = std::make_shared<IndexQueue>();
     QMutexLocker lock(&m_index->mutex);
     for (const QString &failure : std::as_const(m_index->failures))
-        warnings << tr("index.json was not updated after an earlier commit: %1").arg(failure);
+        warnings << Tr::tr("index.json was not updated after an earlier commit: %1").arg(failure);
     m_index->failures.clear();
     m_index->waiting = manifest;
     if (m_index->recording)
         return;
     m_index->recording = true;
-    m_index->task = QtConcurrent::run(housekeepingPool(), &IndexQueue::drain, m_index, dir,
-                                      m_location.bundlePath);
+    m_index->task = thread(m_chores, "rb-chores")
+                        .run([queue = m_index, dir, bundlePath = m_location.bundlePath] {
+                            IndexQueue::drain(queue, dir, bundlePath);
+                        });
 }
 
 void ManifestStore::waitForChores()
@@ -847,7 +879,7 @@ Result<QDateTime> ManifestStore::recordHeartbeat(const QString &sessionId)
     }
     if (!known)
         return Error{ErrorCode::NotFound,
-                     tr("agent %1 is not in run %2").arg(sessionId, m_location.runId),
+                     Tr::tr("agent %1 is not in run %2").arg(sessionId, m_location.runId),
                      Json{{"sessionId", sessionId.toStdString()}}};
 
     Result<Json> heartbeats = readHeartbeats();

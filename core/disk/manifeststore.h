@@ -9,6 +9,7 @@
 #include "jsonpatch.h"
 #include "laidoutjson.h"
 #include "patchpolicy.h"
+#include "workerthread.h"
 
 #include <QFuture>
 #include <QString>
@@ -37,6 +38,15 @@ struct BundleLocation
 // only when the disk holds exactly those bytes, to skip parsing, copying and serialising the
 // whole document. Not thread-safe: the ManifestService serialises its calls through the run's
 // QMutex; other processes are kept out by the BundleLock.
+//
+// Threads: the caller's (every decision); two it owns, made on first use and joined by the
+// destructor: "rb-staging" writes a draft's text to its temp file and fsyncs it while the
+// caller checks the patch, and "rb-chores" does what follows a commit with caching on (`.gen`,
+// removing the displaced file, releasing the lock file, index.json), in commit order. The lock
+// is released there, not by the thread that took it, on purpose: it is a file with flock() on
+// its descriptor, which no thread owns, and the next commit, heartbeat or the destructor waits
+// for the chores before taking it again. Copies and frees of whole documents go to the
+// process's "rb-documents" thread (backgroundrelease.h).
 class ManifestStore
 {
 public:
@@ -149,6 +159,7 @@ private:
     QString orchestrationDir() const;
     void recordInIndex(const std::shared_ptr<const Json> &manifest, QStringList &warnings);
     void waitForHousekeeping();
+    static WorkerThread &thread(std::unique_ptr<WorkerThread> &slot, const char *name);
     void cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout,
                       std::shared_ptr<const Json> base, std::shared_ptr<const JsonPatch> patch);
 
@@ -159,6 +170,9 @@ private:
     std::shared_ptr<IndexQueue> m_index; // recordings off the committing thread (caching on)
     std::optional<QFuture<QString>> m_housekeeping; // the last commit's chores (caching on)
     QString m_choreFailure; // what went wrong in them, told with the next commit
+    // Declared last, so joined first: nothing they run outlives what it refers to.
+    std::unique_ptr<WorkerThread> m_staging; // "rb-staging": a draft's text and temp file
+    std::unique_ptr<WorkerThread> m_chores;  // "rb-chores": .gen, displaced file, lock, index
 };
 
 } // namespace runboard

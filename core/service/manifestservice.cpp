@@ -35,6 +35,9 @@
 
 #include "manifestservice.h"
 
+#include "logging.h"
+#include "threadcheck.h"
+
 #include "backgroundrelease.h"
 #include "guardedfile.h"
 #include "jsondiff.h"
@@ -53,24 +56,25 @@ namespace runboard {
 
 namespace {
 
-QString tr(const char *text)
+// lupdate reads Tr::tr() under the "ManifestService" context.
+struct Tr
 {
-    return QCoreApplication::translate("ManifestService", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ManifestService)
+};
 
 QString stateName(ManifestService::State state)
 {
     switch (state) {
     case ManifestService::State::Closed:
-        return tr("closed");
+        return Tr::tr("closed");
     case ManifestService::State::Live:
-        return tr("live");
+        return Tr::tr("live");
     case ManifestService::State::Suspended:
-        return tr("suspended");
+        return Tr::tr("suspended");
     case ManifestService::State::Deleted:
-        return tr("deleted");
+        return Tr::tr("deleted");
     case ManifestService::State::Unreadable:
-        return tr("unreadable");
+        return Tr::tr("unreadable");
     }
     return {};
 }
@@ -89,6 +93,11 @@ bool agentIsFlaggedStalled(const Json &manifest, const std::string &sessionId)
             return stalled != agent.end() && stalled->is_boolean() && stalled->get<bool>();
     }
     return false;
+}
+
+QString jsonEtagOf(const Json &manifest)
+{
+    return QString::fromStdString(manifest.value("etag", std::string()));
 }
 
 } // namespace
@@ -127,7 +136,7 @@ Result<Snapshot> ManifestService::open()
         refreshPlanLocked();
         opened = makeSnapshotLocked(loaded.value(), Snapshot::Source::Initial);
         publishLocked(opened);
-        m_watchDescription = tr("not watching");
+        m_watchDescription = Tr::tr("not watching");
     }
     if (m_options.watch) {
         m_watcher
@@ -212,7 +221,7 @@ Result<Snapshot> ManifestService::patchLocked(const ManifestStore::PatchRequest 
 {
     if (m_state != State::Live) {
         return Error{ErrorCode::RunSuspended,
-                     tr("the run is %1 (%2); changes are refused until its manifest is back")
+                     Tr::tr("the run is %1 (%2); changes are refused until its manifest is back")
                          .arg(stateName(m_state), m_stateMessage),
                      Json{{"state", stateName(m_state).toStdString()}}};
     }
@@ -221,6 +230,10 @@ Result<Snapshot> ManifestService::patchLocked(const ManifestStore::PatchRequest 
         guarded.seenBytes = m_snapshot.bytes();
     Result<ManifestStore::Committed> committed = m_store.commit(guarded);
     if (!committed.isOk()) {
+        qCDebug(lcService).noquote()
+            << "patch by" << request.actor.sessionId << "on" << request.ifMatchEtag
+            << "refused:" << errorCodeName(committed.error().code) << "-"
+            << committed.error().message;
         // Whatever made the commit fail may be a change on disk: show it now.
         if (committed.error().code != ErrorCode::InvalidPatch
             && committed.error().code != ErrorCode::PolicyDenied
@@ -231,6 +244,9 @@ Result<Snapshot> ManifestService::patchLocked(const ManifestStore::PatchRequest 
     if (!committed->written)
         return m_snapshot;
     ManifestStore::Committed done = std::move(committed).value();
+    qCDebug(lcService).noquote() << "patch by" << request.actor.sessionId << "on"
+                                 << request.ifMatchEtag << "committed as"
+                                 << jsonEtagOf(*done.result.document);
     rememberCommitLocked(request, done);
     Snapshot result = makeSnapshotLocked(done.result, Snapshot::Source::Self);
     publishLocked(result);
@@ -250,7 +266,7 @@ Result<QDateTime> ManifestService::heartbeat(const QString &sessionId)
     QMutexLocker lock(&m_mutex);
     if (m_state != State::Live)
         return Error{ErrorCode::RunSuspended,
-                     tr("the run is %1 (%2); heartbeats are refused until its manifest is back")
+                     Tr::tr("the run is %1 (%2); heartbeats are refused until its manifest is back")
                          .arg(stateName(m_state), m_stateMessage),
                      Json{{"state", stateName(m_state).toStdString()}}};
     Result<QDateTime> recorded = m_store.recordHeartbeat(sessionId);
@@ -284,6 +300,7 @@ Result<QDateTime> ManifestService::heartbeat(const QString &sessionId)
 
 void ManifestService::reload()
 {
+    RUNBOARD_ASSERT_ON_THREAD_OF(this); // the service thread, or the test that owns it
     QMutexLocker lock(&m_mutex);
     if (m_state == State::Closed)
         return;
@@ -308,6 +325,7 @@ ServiceOutcome outcomeOf(quint64 requestId, const Result<Snapshot> &result)
 
 void ManifestService::openRequested(quint64 requestId)
 {
+    RUNBOARD_ASSERT_ON_THREAD_OF(this); // the service thread, or the test that owns it
     ServiceOutcome outcome = outcomeOf(requestId, open());
     outcome.watchMode = watchModeDescription();
     Q_EMIT requestFinished(outcome);
@@ -315,6 +333,7 @@ void ManifestService::openRequested(quint64 requestId)
 
 void ManifestService::patchRequested(quint64 requestId, const ManifestStore::PatchRequest &request)
 {
+    RUNBOARD_ASSERT_ON_THREAD_OF(this); // the service thread, or the test that owns it
     QMutexLocker lock(&m_mutex);
     postOutcomeLocked(outcomeOf(requestId, patchLocked(request)));
 }
@@ -323,6 +342,7 @@ void ManifestService::patchRebasingRequested(quint64 requestId,
                                              const ManifestStore::PatchRequest &request,
                                              const std::shared_ptr<const Json> &base)
 {
+    RUNBOARD_ASSERT_ON_THREAD_OF(this);
     QMutexLocker lock(&m_mutex);
     Snapshot rebasedOnto;
     ServiceOutcome outcome = outcomeOf(requestId, patchRebasingLocked(request, base, &rebasedOnto));
@@ -386,6 +406,7 @@ void ManifestService::lookLocked()
     if (file.isOk() && file->exists && m_state == State::Live
         && file->bytes == m_snapshot.bytes()) {
         // Our own write, a touch, or a spurious event. heartbeats.json may have moved on.
+        qCDebug(lcService) << "look: the disk holds the version shown; nothing new";
         m_settleLeft = m_options.settleAttempts;
         const QByteArray before = m_heartbeatsBytes;
         const Json heartbeats = readHeartbeatsLocked();
@@ -396,14 +417,17 @@ void ManifestService::lookLocked()
 
     if (!file.isOk() || !file->exists) {
         const State next = file.isOk() ? State::Deleted : State::Unreadable;
-        const QString message = file.isOk() ? tr("%1 was deleted").arg(m_location.manifestPath)
+        const QString message = file.isOk() ? Tr::tr("%1 was deleted").arg(m_location.manifestPath)
                                             : file.error().message;
         if (m_state == next && m_stateMessage == message)
             return;
         if (m_settleLeft > 0) {
+            qCDebug(lcService).noquote()
+                << "look:" << message << "- looking again before saying so";
             scheduleSettleLocked();
             return;
         }
+        qCDebug(lcService).noquote() << "look:" << message;
         setStateLocked(next, message);
         announceLocked(next == State::Deleted ? Lifecycle::Deleted : Lifecycle::Unreadable,
                        message);
@@ -424,9 +448,12 @@ void ManifestService::lookLocked()
         if (m_state == State::Unreadable && m_stateMessage == error.message)
             return;
         if (m_settleLeft > 0) {
+            qCDebug(lcService).noquote()
+                << "look:" << error.message << "- looking again (a writer may be half-way)";
             scheduleSettleLocked();
             return;
         }
+        qCDebug(lcService).noquote() << "look:" << error.message;
         setStateLocked(State::Unreadable, error.message);
         announceLocked(Lifecycle::Unreadable, error.message);
         return;
@@ -436,17 +463,19 @@ void ManifestService::lookLocked()
     m_store.remember(loaded.value());
     if (m_state != State::Live) {
         setStateLocked(State::Live, QString());
-        announceLocked(Lifecycle::Resumed, tr("%1 is back").arg(m_location.manifestPath));
+        announceLocked(Lifecycle::Resumed, Tr::tr("%1 is back").arg(m_location.manifestPath));
     }
     if (loaded->file.bytes == m_snapshot.bytes())
         return; // the same version came back (e.g. after a deletion); nothing new to show
 
     Snapshot next = makeSnapshotLocked(loaded.value(), Snapshot::Source::External);
     const qint64 before = m_snapshot.serverGeneration();
+    qCDebug(lcService).noquote() << "look: another writer's version" << next.etag() << "replaces"
+                                 << m_snapshot.etag();
     if (next.serverGeneration() < before) {
         announceLocked(Lifecycle::Rollback,
-                       tr("the manifest went back from generation %1 to %2 (a git checkout or "
-                          "revert?)")
+                       Tr::tr("the manifest went back from generation %1 to %2 (a git checkout or "
+                              "revert?)")
                            .arg(before)
                            .arg(next.serverGeneration()));
     }
@@ -566,6 +595,8 @@ void ManifestService::judgeOwnCommitsLocked(const Snapshot &theirs)
         OwnCommit &own = m_ownCommits[i];
         if (holdsOurChange(own.operations, *own.result, document))
             continue;
+        qCDebug(lcService).noquote() << "overwritten: our commit" << own.etag << "is not in"
+                                     << theirs.etag() << "(built on an older version)";
         OverwriteReport report;
         report.ourEtag = own.etag;
         report.ourGeneration = own.generation;

@@ -19,6 +19,8 @@
 
 #include "manifestwatcher.h"
 
+#include "logging.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -86,6 +88,7 @@ ManifestWatcher::ManifestWatcher(const QString &bundlePath, const QStringList &f
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(m_options.debounce);
     connect(m_debounce, &QTimer::timeout, this, [this] {
+        qCDebug(lcWatcher) << "burst over: asking the service to look";
         rearm();
         Q_EMIT changeSuspected();
     });
@@ -108,6 +111,7 @@ ManifestWatcher::ManifestWatcher(const QString &bundlePath, const QStringList &f
         rearm();
         Q_EMIT changeSuspected();
     });
+    qCDebug(lcWatcher).noquote() << "watching" << bundlePath << "-" << m_modeDescription;
     m_poll->start();
     rearm();
 }
@@ -139,7 +143,9 @@ QString ManifestWatcher::filesystemType(const QString &path, bool *needsPolling)
 
 void ManifestWatcher::onPathChanged(const QString &path)
 {
-    Q_UNUSED(path)
+    qCDebug(lcWatcher) << "notified:" << path
+                       << (m_debounce->isActive() ? "(in a burst)"
+                                                  : "- looking after the debounce");
     if (!m_debounce->isActive())
         m_debounce->start();
 }
@@ -150,8 +156,10 @@ void ManifestWatcher::rearm()
     if (!watched.contains(m_bundlePath) && QFileInfo::exists(m_bundlePath))
         m_watcher->addPath(m_bundlePath);
     for (const QString &file : std::as_const(m_filePaths)) {
-        if (!watched.contains(file) && QFileInfo::exists(file))
+        if (!watched.contains(file) && QFileInfo::exists(file)) {
+            qCDebug(lcWatcher) << "re-armed the watch on" << file << "(a new file took its name)";
             m_watcher->addPath(file);
+        }
     }
 }
 

@@ -126,7 +126,7 @@ void RunHandle::onLifecycle(ManifestService::Lifecycle event, const QString &mes
 ServiceHost::ServiceHost(QObject *parent) : QObject(parent), m_thread(new QThread(this))
 {
     qRegisterMetaType<runboard::Error>();
-    m_thread->setObjectName(QStringLiteral("runboard-service"));
+    m_thread->setObjectName(QStringLiteral("rb-service")); // top -H, gdb: 15 characters at most
     m_thread->start();
 }
 

@@ -72,7 +72,8 @@ private:
     bool m_open = false;
 };
 
-// Owns the service thread (DESIGN.md §5) and opens runs in it. Lives in the GUI thread.
+// Owns the service thread (DESIGN.md §5), named "rb-service", started by the constructor and
+// joined by the destructor, and opens runs in it. Lives in the GUI thread.
 class ServiceHost : public QObject
 {
     Q_OBJECT

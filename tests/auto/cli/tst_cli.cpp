@@ -248,6 +248,7 @@ private Q_SLOTS:
     void successPaths_data();
     void successPaths();
     void patchCommits();
+    void verboseTellsWhyAPatchConflicted();
     void errors_data();
     void errors();
     void watchSeesExternalChange();
@@ -412,6 +413,38 @@ void tst_Cli::patchCommits()
                                 QStringLiteral("/title")});
     QCOMPARE(str(get.first(), "value"), std::string("Patched"));
     QCOMPARE(str(get.first(), "etag"), str(outcome.first(), "etag"));
+}
+
+// --verbose answers "why did my write conflict?" on stderr, step by step, and leaves stdout as
+// it is (one JSON line); without it stderr carries only the sentence.
+void tst_Cli::verboseTellsWhyAPatchConflicted()
+{
+    Fixture fixture;
+    QVERIFY(fixture.valid);
+    const QStringList stale = fixture.expand(
+        {QStringLiteral("patch"), QStringLiteral("{bundle}"), QStringLiteral("--if-match"),
+         QStringLiteral("g0-stale"), QStringLiteral("--ops"), QStringLiteral("-"),
+         QStringLiteral("--session"), QStringLiteral("S-lead")});
+    const QByteArray ops = R"([{"op":"replace","path":"/title","value":"Mine"}])";
+    const QByteArray before = readBytes(fixture.manifest);
+
+    const Outcome quiet = runCli(stale, ops);
+    QCOMPARE(quiet.exitCode, 3);
+    QVERIFY(!quiet.err.contains("runboard.store"));
+
+    const Outcome verbose = runCli(QStringList{QStringLiteral("--verbose")} + stale, ops);
+    QCOMPARE(verbose.exitCode, 3);
+    QCOMPARE(verbose.out, quiet.out);
+    const QString log = QString::fromUtf8(verbose.err);
+    const QString etag = fixture.etag;
+    for (const QString &step :
+         QStringList{QStringLiteral("runboard.store: commit"), QStringLiteral("ifMatch g0-stale"),
+                     QStringLiteral("runboard.lock: taken"),
+                     QStringLiteral("the disk moved on: it is at ") + etag,
+                     QStringLiteral("runboard.lock: released")})
+        QVERIFY2(log.contains(step), qPrintable(step + QStringLiteral(" not in:\n") + log));
+    QVERIFY(log.indexOf(QStringLiteral("lock: taken")) < log.indexOf(QStringLiteral("moved on")));
+    QCOMPARE(readBytes(fixture.manifest), before);
 }
 
 void tst_Cli::errors_data()

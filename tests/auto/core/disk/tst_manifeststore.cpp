@@ -82,6 +82,7 @@ private Q_SLOTS:
     void theCacheNeverStandsInForTheDisk();
     void aDraftMadeBeforeTheLockIsDroppedWhenTheDiskMoved();
     void aVersionSomebodyHoldsIsNeverReused();
+    void theStoreOwnsNamedThreads();
     void heartbeatsNeverTouchTheManifest();
     void heartbeatForAnUnknownAgent();
     void removesOnlyTempFilesOfDeadWriters();
@@ -883,6 +884,66 @@ void tst_ManifestStore::aLongLivedStoreKeepsTheIndexCurrent()
              QByteArray::number(last.at("serverGeneration").get<qint64>()) + '\n');
     QCOMPARE(bundle.tempFiles(), QStringList());
     QVERIFY(!QFile::exists(bundle.bundlePath() + QStringLiteral("/manifest.json.lock")));
+}
+
+namespace {
+
+// The kernel's names of this process's threads (what `top -H` and gdb show).
+QStringList threadNames()
+{
+    QStringList names;
+    const QStringList tasks
+        = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &task : tasks) {
+        QFile comm(QStringLiteral("/proc/self/task/%1/comm").arg(task));
+        if (comm.open(QIODevice::ReadOnly))
+            names << QString::fromUtf8(comm.readAll().trimmed());
+    }
+    return names;
+}
+
+} // namespace
+
+// A store's helper threads carry names while they exist, and are joined with the store: none
+// is left behind by a store that is gone.
+void tst_ManifestStore::theStoreOwnsNamedThreads()
+{
+    QVERIFY(QFileInfo::exists(QStringLiteral("/proc/self/task"))); // Linux, as Runboard is
+    TempBundle bundle;
+    bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
+    const QStringList before = threadNames();
+    QVERIFY(!before.contains(QStringLiteral("rb-staging")));
+    QFile mainComm(QStringLiteral("/proc/self/comm"));
+    QVERIFY(mainComm.open(QIODevice::ReadOnly));
+    const QString mainName = QString::fromUtf8(mainComm.readAll().trimmed());
+    {
+        ManifestStore store = storeFor(bundle);
+        store.setCaching(true);
+        QString etag = etagOf(*store.load()->document);
+        for (const char *title : {"one", "two"}) {
+            const auto committed
+                = store.commit(request(etag, (R"([{"op":"replace","path":"/title","value":")"
+                                              + std::string(title) + R"("}])")
+                                                 .c_str()));
+            RUNBOARD_VERIFY_OK(committed);
+            etag = etagOf(*committed->result.document);
+        }
+        // The staging thread always runs its task (the commit waits on a semaphore the task
+        // releases); the chores may be run by a commit that waits for them, which keeps its own
+        // name.
+        const QStringList names = threadNames();
+        QVERIFY2(names.contains(QStringLiteral("rb-staging")), qPrintable(names.join(u',')));
+    }
+    // Joined: QThread::wait() has returned for both. Qt's threads are detached, so the kernel
+    // may list a thread for a moment after it returned; wait for that, not for the store.
+    QTRY_VERIFY2(!threadNames().contains(QStringLiteral("rb-staging")),
+                 qPrintable(threadNames().join(u',')));
+    QTRY_VERIFY2(!threadNames().contains(QStringLiteral("rb-chores")),
+                 qPrintable(threadNames().join(u',')));
+    // This thread's own name is kept, though it may have run a chores task itself.
+    QFile comm(QStringLiteral("/proc/self/comm"));
+    QVERIFY(comm.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(comm.readAll().trimmed()), mainName);
 }
 
 void tst_ManifestStore::heartbeatsNeverTouchTheManifest()

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace runboard {
+
+// The window's side of a change (runboard.ui, off by default like core's categories in
+// core/logging.h): what was submitted on which version, what came back, how a conflict was
+// judged and whether it was re-applied.
+Q_DECLARE_LOGGING_CATEGORY(lcUi)
+
+} // namespace runboard
