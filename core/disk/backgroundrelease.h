@@ -22,6 +22,9 @@ WorkerThread &documentThread();
 // millisecond (of a 10 MB one, longer than a frame), and neither the GUI thread nor a commit
 // should wait for it. Safe for implicitly shared and shared_ptr values, whose reference counts
 // are atomic; the value must not point at anything the GUI thread still changes.
+// A shared_ptr that is not the last reference is just dropped here: it frees nothing, and the
+// document thread must not hold a document for a while that somebody else is about to let go
+// of (or to reuse once theirs is the last reference). So callers need not count references.
 template<typename T>
 void releaseInBackground(T value)
 {
@@ -29,8 +32,22 @@ void releaseInBackground(T value)
         if (!value)
             return;
     }
+    if constexpr (requires { value.use_count(); }) {
+        if (value.use_count() > 1)
+            return; // ours goes here; another holder frees it
+    }
     auto future = documentThread().run([held = std::move(value)]() mutable { held = T(); });
     Q_UNUSED(future)
+}
+
+// A snapshot's document, let go of as above; the rest of the snapshot (its bytes, one block)
+// is freed here.
+template<typename Snapshot>
+void releaseDocumentOf(Snapshot snapshot)
+{
+    auto document = snapshot.sharedDocument();
+    snapshot = Snapshot();
+    releaseInBackground(std::move(document));
 }
 
 } // namespace runboard

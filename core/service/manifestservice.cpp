@@ -250,14 +250,7 @@ Result<Snapshot> ManifestService::patchLocked(const ManifestStore::PatchRequest 
     rememberCommitLocked(request, done);
     Snapshot result = makeSnapshotLocked(done.result, Snapshot::Source::Self);
     publishLocked(result);
-    // The store keeps the base to recycle it: then this is not the last reference, and handing
-    // it to the document thread would only keep it held (and unrecyclable) until that thread
-    // gets to it.
-    std::shared_ptr<const Json> base = std::move(done.base.document);
-    if (base.use_count() > 1)
-        base.reset();
-    else
-        releaseInBackground(std::move(base));
+    releaseInBackground(std::move(done.base.document));
     return result;
 }
 
@@ -620,14 +613,7 @@ void ManifestService::judgeOwnCommitsLocked(const Snapshot &theirs)
 
 void ManifestService::publishLocked(Snapshot snapshot)
 {
-    Snapshot previous = std::exchange(m_snapshot, snapshot);
-    // Freeing a document is for the document thread; letting go of one somebody else still holds
-    // (the store, which recycles it, or the window) is not, and the document thread would hold it
-    // until it got to it (see patch()).
-    if (previous.sharedDocument().use_count() > 2) // this temporary, `previous` and another
-        previous = Snapshot();
-    else
-        releaseInBackground(std::move(previous));
+    releaseDocumentOf(std::exchange(m_snapshot, snapshot));
     QMetaObject::invokeMethod(
         this, [this, snapshot] { Q_EMIT snapshotChanged(snapshot); }, Qt::QueuedConnection);
 }
