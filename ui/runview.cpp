@@ -204,6 +204,10 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_fitTimer->setSingleShot(true);
     m_fitTimer->setInterval(0);
     connect(m_fitTimer, &QTimer::timeout, this, &RunView::fitColumns);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (!m_columnsToFit.isEmpty())
+            m_fitTimer->start();
+    });
     for (QTreeView *view : {m_taskView, m_agentView, m_validationView, m_historyView, m_eventView})
         watchColumns(view);
 
@@ -560,9 +564,15 @@ void RunView::fitColumns()
     // Grow-only, to the widest of the first rows (QHeaderView::resizeContentsPrecision, 200),
     // and at most about 48 characters: wide enough for a title, never the whole window. In
     // characters, not pixels, so it scales with the font and the screen.
+    // A view on a tab not shown waits until its tab is: measuring 200 rows of History and
+    // Events on every commit cost a millisecond nobody saw.
     const QSet<QTreeView *> views = std::exchange(m_columnsToFit, {});
     m_fitting = true;
     for (QTreeView *view : views) {
+        if (!view->isVisibleTo(m_tabs)) {
+            m_columnsToFit.insert(view);
+            continue;
+        }
         if (m_sizedByUser.contains(view) || view->model()->rowCount() == 0)
             continue;
         QHeaderView *header = view->header();
