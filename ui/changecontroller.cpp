@@ -26,6 +26,7 @@
 
 #include "changecontroller.h"
 
+#include "backgroundrelease.h"
 #include "changewords.h"
 #include "editsettings.h"
 #include "jsonpatch.h"
@@ -54,6 +55,15 @@ public:
         : QUndoCommand(change.title), m_controller(controller), m_summary(change.summary),
           m_before(std::move(before)), m_after(std::move(after))
     {}
+    // Closing a run clears the stack: freeing its versions (a whole document each) is for the
+    // document thread, not the GUI thread.
+    ~PatchUndoCommand() override
+    {
+        releaseInBackground(std::move(m_before));
+        releaseInBackground(std::move(m_after));
+    }
+    PatchUndoCommand(const PatchUndoCommand &) = delete;
+    PatchUndoCommand &operator=(const PatchUndoCommand &) = delete;
 
     void undo() override
     {
@@ -71,8 +81,8 @@ public:
     // The versions around the last commit made for this entry (the change, its undo, its redo).
     void setVersions(std::shared_ptr<const Json> before, std::shared_ptr<const Json> after)
     {
-        m_before = std::move(before);
-        m_after = std::move(after);
+        releaseInBackground(std::exchange(m_before, std::move(before)));
+        releaseInBackground(std::exchange(m_after, std::move(after)));
     }
     const std::shared_ptr<const Json> &before() const { return m_before; }
     const std::shared_ptr<const Json> &after() const { return m_after; }
@@ -119,27 +129,37 @@ QStringList newAuthors(const Json &base, const Json &theirs)
     return authors;
 }
 
-// The verdict and the words of a conflict; runs in a worker on shared, immutable documents.
+// The verdict and the words of a conflict; runs in a worker on shared, immutable documents. The
+// words of both sides are worked out on a second worker while this one judges: the dialog waits
+// for all of it, and at 5 MB each part takes tens of milliseconds.
 PendingConflict judged(PendingConflict conflict)
 {
-    const Json &base = *conflict.change.base;
-    const Json &theirs = conflict.theirs.document();
+    const std::shared_ptr<const Json> base = conflict.change.base;
+    const Snapshot theirs = conflict.theirs;
     const Result<JsonPatch> mine = JsonPatch::fromJson(conflict.change.operations);
+    // The preview said it already; otherwise it takes a copy of the whole base.
+    const bool describeYours = mine.isOk() && conflict.change.words.isEmpty();
+    QFuture<QStringList> yourWords;
+    if (describeYours) {
+        yourWords = QtConcurrent::run([base, patch = mine.value()] {
+            const Result<Json> yours = patch.apply(*base);
+            return yours.isOk() ? ChangeWords::sentences(ChangeWords::describe(*base, *yours))
+                                : QStringList();
+        });
+    }
+    QFuture<QStringList> theirWords = QtConcurrent::run([base, theirs] {
+        return ChangeWords::sentences(ChangeWords::describe(*base, theirs.document()));
+    });
     if (!mine.isOk()) {
         conflict.verdict = RebaseVerdict();
         conflict.verdict.kind = RebaseVerdict::Kind::CannotApply;
         conflict.verdict.failure = mine.error();
     } else {
-        conflict.verdict = judgeRebase(base, mine.value(), theirs);
-        // The preview said it already; otherwise it takes a copy of the whole base.
-        conflict.yourChanges = conflict.change.words;
-        if (conflict.yourChanges.isEmpty()) {
-            if (const Result<Json> yours = mine->apply(base); yours.isOk())
-                conflict.yourChanges = ChangeWords::sentences(ChangeWords::describe(base, *yours));
-        }
+        conflict.verdict = judgeRebase(*base, mine.value(), theirs.document());
+        conflict.yourChanges = describeYours ? yourWords.result() : conflict.change.words;
     }
-    conflict.theirChanges = ChangeWords::sentences(ChangeWords::describe(base, theirs));
-    conflict.authors = newAuthors(base, theirs);
+    conflict.authors = newAuthors(*base, theirs.document());
+    conflict.theirChanges = theirWords.result();
     return conflict;
 }
 
