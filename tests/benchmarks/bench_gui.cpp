@@ -628,7 +628,10 @@ void Bench::benchApply(std::size_t bytes)
     const Stats g = statsOf(gaps);
     const Stats a = statsOf(applyToShown);
 
-    // The service's own commit on the same kind of manifest, in this thread, for comparison.
+    // The service's own commit on the same kind of manifest, in this thread, for comparison,
+    // paced as the clicks above were (50 ms apart): back to back, a commit finds its caches warm
+    // from the one before and costs less than any commit a person makes (bench_manifest's
+    // "paced" and "service" rows: 3.0 against 2.3 ms at 1 MB).
     const QString copyDir = bundle + QStringLiteral("-service");
     QDir().mkpath(copyDir);
     QFile::copy(bundle + QStringLiteral("/manifest.json"),
@@ -656,7 +659,7 @@ void Bench::benchApply(std::size_t bytes)
                 if (!service.patch(request).isOk())
                     break;
                 serviceCommits.push_back(msBetween(start, SteadyClock::now()));
-                QCoreApplication::processEvents(); // the service's queued signals
+                idle(50); // the service's queued signals, and the pause between two clicks
             }
         }
     }
@@ -669,8 +672,8 @@ void Bench::benchApply(std::size_t bytes)
                 g.count, g.p50, g.p99, g.max, gapMet ? "met" : "MISSED");
     std::printf("    Apply -> new version shown: p50 %6.2f  p99 %6.2f  max %6.2f ms\n", a.p50,
                 a.p99, a.max);
-    std::printf("    the service's own commit:   p50 %6.2f  p99 %6.2f  max %6.2f ms%s\n", c.p50,
-                c.p99, c.max,
+    std::printf("    the service's own commit (paced): p50 %6.2f  p99 %6.2f  max %6.2f ms%s\n",
+                c.p50, c.p99, c.max,
                 bytes > 2000000 ? ""
                                 : (apiMet ? "; target Apply p50 <= 2x: met"
                                           : "; target Apply p50 <= 2x: MISSED"));
