@@ -243,6 +243,23 @@ void restoreDisplaced(const QString &path, const QString &temp, const QByteArray
         exchange(temp, path);
 }
 
+// What a path holds when it is not a regular file, in words; empty for a regular file. A
+// manifest that is a FIFO, a device or a socket is refused: reading one can block for good.
+QString specialKind(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return QString();
+    if (S_ISDIR(mode))
+        return Tr::tr("a folder");
+    if (S_ISFIFO(mode))
+        return Tr::tr("a named pipe (FIFO)");
+    if (S_ISSOCK(mode))
+        return Tr::tr("a socket");
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return Tr::tr("a device");
+    return Tr::tr("not a regular file");
+}
+
 enum class Holds { Same, Different, Failed };
 
 // Whether `path` holds exactly `base` (absent when base.exists is false), compared as it is read,
@@ -250,7 +267,9 @@ enum class Holds { Same, Different, Failed };
 // answer at the first byte that differs (or at once when the sizes do).
 Holds holdsBase(const QString &path, const FileSnapshot &base, int &error)
 {
-    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer; on a regular file it does
+    // nothing.
+    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         error = errno;
         return error == ENOENT ? (base.exists ? Holds::Different : Holds::Same) : Holds::Failed;
@@ -266,6 +285,8 @@ Holds holdsBase(const QString &path, const FileSnapshot &base, int &error)
         error = EISDIR;
         return Holds::Failed;
     }
+    if (!S_ISREG(st.st_mode))
+        return Holds::Different; // never a version anybody read
     if (st.st_size != base.bytes.size())
         return Holds::Different; // a writer appending meanwhile only makes it more different
     char block[64 * 1024];
@@ -291,7 +312,9 @@ Holds holdsBase(const QString &path, const FileSnapshot &base, int &error)
 
 Result<FileSnapshot> GuardedFile::read(const QString &path)
 {
-    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer; on a regular file it does
+    // nothing.
+    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         if (errno == ENOENT)
             return FileSnapshot{};
@@ -302,6 +325,10 @@ Result<FileSnapshot> GuardedFile::read(const QString &path)
         return ioError(Tr::tr("cannot examine"), path, errno);
     if (S_ISDIR(st.st_mode))
         return ioError(Tr::tr("cannot read"), path, EISDIR);
+    if (const QString kind = specialKind(st.st_mode); !kind.isEmpty())
+        return Error{ErrorCode::IoError,
+                     Tr::tr("cannot read %1: it is %2, not a regular file").arg(path, kind),
+                     Json{{"path", path.toStdString()}}};
 
     FileSnapshot snapshot;
     snapshot.exists = true;

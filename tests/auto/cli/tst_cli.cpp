@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 
 using namespace runboard;
@@ -249,6 +251,7 @@ private Q_SLOTS:
     void successPaths();
     void patchCommits();
     void verboseTellsWhyAPatchConflicted();
+    void aManifestThatIsANamedPipeIsRefused();
     void errors_data();
     void errors();
     void watchSeesExternalChange();
@@ -445,6 +448,21 @@ void tst_Cli::verboseTellsWhyAPatchConflicted()
         QVERIFY2(log.contains(step), qPrintable(step + QStringLiteral(" not in:\n") + log));
     QVERIFY(log.indexOf(QStringLiteral("lock: taken")) < log.indexOf(QStringLiteral("moved on")));
     QCOMPARE(readBytes(fixture.manifest), before);
+}
+
+// `show` on a run whose manifest.json is a FIFO used to wait for a writer for good.
+void tst_Cli::aManifestThatIsANamedPipeIsRefused()
+{
+    Fixture fixture;
+    QVERIFY(fixture.valid);
+    QVERIFY(QFile::remove(fixture.manifest));
+    QVERIFY(::mkfifo(QFile::encodeName(fixture.manifest).constData(), 0600) == 0);
+    for (const QString &command : {QStringLiteral("show"), QStringLiteral("get")}) {
+        const Outcome outcome = runCli({command, fixture.bundle});
+        QCOMPARE(outcome.exitCode, 8); // io_error, at once (runCli gives up after its timeout)
+        QCOMPARE(str(outcome.first(), "error"), std::string("io_error"));
+        QVERIFY2(outcome.err.contains("named pipe"), outcome.err.constData());
+    }
 }
 
 void tst_Cli::errors_data()

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void init();
     void readsAbsentAndPresentFiles();
     void readingAFolderIsAnError();
+    void aNamedPipeIsRefusedWithoutWaiting();
     void holdsComparesEveryByte();
     void replacesTheBaseItWasGiven();
     void keepsTheFileMode();
@@ -112,6 +113,27 @@ void tst_GuardedFile::readingAFolderIsAnError()
     QVERIFY(!folder.isOk());
     QCOMPARE(folder.error().code, ErrorCode::IoError);
     QVERIFY2(folder.error().message.contains(m_dir->path()), qPrintable(folder.error().message));
+}
+
+// A manifest replaced by a FIFO must not block a reader for good (nobody will ever write to
+// it): read() refuses it at once, naming what it is, and holds() calls it a different file. The
+// test would hang here, until the test runner's timeout, if either waited for a writer.
+void tst_GuardedFile::aNamedPipeIsRefusedWithoutWaiting()
+{
+    QVERIFY(::mkfifo(QFile::encodeName(m_path).constData(), 0600) == 0);
+    const Result<FileSnapshot> read = GuardedFile::read(m_path);
+    QVERIFY(!read.isOk());
+    QCOMPARE(read.error().code, ErrorCode::IoError);
+    QVERIFY2(read.error().message.contains(m_path), qPrintable(read.error().message));
+    QVERIFY2(read.error().message.contains(QStringLiteral("named pipe")),
+             qPrintable(read.error().message));
+
+    FileSnapshot base;
+    base.exists = true;
+    base.bytes = "{}";
+    const Result<bool> holds = GuardedFile::holds(m_path, base);
+    RUNBOARD_VERIFY_OK(holds);
+    QVERIFY(!holds.value());
 }
 
 // holds() answers what read() + comparing would, without the copy: for files larger than its
