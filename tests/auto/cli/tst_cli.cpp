@@ -19,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -252,6 +253,7 @@ private Q_SLOTS:
     void patchCommits();
     void verboseTellsWhyAPatchConflicted();
     void aManifestThatIsANamedPipeIsRefused();
+    void aFileSizeLimitIsAnIoError();
     void errors_data();
     void errors();
     void watchSeesExternalChange();
@@ -463,6 +465,57 @@ void tst_Cli::aManifestThatIsANamedPipeIsRefused()
         QCOMPARE(str(outcome.first(), "error"), std::string("io_error"));
         QVERIFY2(outcome.err.contains("named pipe"), outcome.err.constData());
     }
+}
+
+// Under `ulimit -f` a write past the limit raised SIGXFSZ, which killed `patch` mid-commit
+// (exit 153, no message) and left its temp file and the lock behind. It is an io_error now,
+// the manifest as it was, nothing left over.
+void tst_Cli::aFileSizeLimitIsAnIoError()
+{
+    Fixture fixture;
+    QVERIFY(fixture.valid);
+    const QByteArray before = readBytes(fixture.manifest);
+    const qint64 limit = 1024; // the lock file fits; the manifest's temp file does not
+    QVERIFY(before.size() > limit);
+
+    QProcess process;
+    process.setChildProcessModifier([] {
+        const struct rlimit small = {rlim_t(1024), rlim_t(1024)};
+        ::setrlimit(RLIMIT_FSIZE, &small);
+    });
+    process.start(QStringLiteral(RUNBOARD_CLI),
+                  fixture.expand({QStringLiteral("patch"), QStringLiteral("{bundle}"),
+                                  QStringLiteral("--if-match"), QStringLiteral("{etag}"),
+                                  QStringLiteral("--ops"), QStringLiteral("{file:ops-title.json}"),
+                                  QStringLiteral("--session"), QStringLiteral("S-lead")}));
+    QVERIFY(process.waitForFinished(kTimeoutMs));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit); // not killed by SIGXFSZ
+    QCOMPARE(process.exitCode(), 8);
+    const QList<Json> lines = parseLines(process.readAllStandardOutput());
+    QCOMPARE(lines.size(), 1);
+    QCOMPARE(str(lines.first(), "error"), std::string("io_error"));
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY2(err.contains("File too large") && err.contains(".tmp"), err.constData());
+    QCOMPARE(readBytes(fixture.manifest), before);
+    QCOMPARE(QDir(fixture.bundle).entryList({QStringLiteral("*.tmp")}, QDir::Files), QStringList());
+    QVERIFY(!QFile::exists(fixture.manifest + QStringLiteral(".lock")));
+
+    // A later commit without the limit goes through, and removes what a writer that died left
+    // (here: a process that has exited, as one killed by SIGXFSZ had).
+    QProcess finished;
+    finished.start(QStringLiteral("true"), {});
+    QVERIFY(finished.waitForStarted());
+    const qint64 deadPid = finished.processId();
+    QVERIFY(finished.waitForFinished());
+    const QString leftover
+        = fixture.bundle + QStringLiteral("/manifest.json.%1.1753176615120.k3j2a.tmp").arg(deadPid);
+    QVERIFY(writeBytes(leftover, QByteArray(100 * 1024, ' ')));
+    const Outcome after = runCli(fixture.expand(
+        {QStringLiteral("patch"), QStringLiteral("{bundle}"), QStringLiteral("--if-match"),
+         QStringLiteral("{etag}"), QStringLiteral("--ops"), QStringLiteral("{file:ops-title.json}"),
+         QStringLiteral("--session"), QStringLiteral("S-lead")}));
+    QVERIFY2(after.exitCode == 0, after.err.constData());
+    QVERIFY(!QFile::exists(leftover));
 }
 
 void tst_Cli::errors_data()
