@@ -32,6 +32,9 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <cerrno>
+#include <cstring>
+
 #ifdef Q_OS_UNIX
 #include <fcntl.h>
 #include <sys/file.h>
@@ -93,8 +96,11 @@ bool BundleLock::tryCreate()
         return false;
     const QByteArray path = QFile::encodeName(m_path);
     const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0)
+    if (fd < 0) {
+        m_createError = errno;
         return false; // held, or not ours to create: QLockFile finds out which and says so
+    }
+    m_createError = 0;
     struct flock range = {};
     range.l_type = F_WRLCK;
     range.l_whence = SEEK_SET;
@@ -160,6 +166,16 @@ Result<void> BundleLock::lock(std::chrono::milliseconds timeout)
         details["holderApplication"] = application.toStdString();
     }
     qCDebug(lcLock) << "not taken" << m_path << "error" << int(m_lock.error()) << holder;
+    // A lock file that cannot be created at all (a read-only file system, no permission, a
+    // full disk) is answered at once, in the system's words: waiting cannot help.
+    if (m_lock.error() != QLockFile::LockFailedError && m_createError != 0
+        && m_createError != EEXIST) {
+        details["errno"] = m_createError;
+        return Error{ErrorCode::IoError,
+                     Tr::tr("cannot create the lock file %1: %2")
+                         .arg(m_path, QString::fromLocal8Bit(std::strerror(m_createError))),
+                     std::move(details)};
+    }
     QString reason;
     switch (m_lock.error()) {
     case QLockFile::PermissionError:

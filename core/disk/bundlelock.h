@@ -46,7 +46,8 @@ private:
 
     QString m_path;
     QLockFile m_lock;
-    int m_heldFd = -1; // the lock file, when tryCreate() took it
+    int m_heldFd = -1;     // the lock file, when tryCreate() took it
+    int m_createError = 0; // errno of tryCreate()'s open(), when it failed
 };
 
 } // namespace runboard

@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
+
 using namespace runboard;
 using namespace std::chrono_literals;
 
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void aSecondHolderIsRefusedWithTheHolderNamed();
     void aLockOfADeadProcessIsTakenOver();
     void releasedOnDestruction();
+    void aLockFileThatCannotBeMadeFailsAtOnce();
     void itsLockFileIsTheOneQLockFileWrites();
     void qLockFileUsersAndThisLockExcludeEachOther();
 
@@ -91,6 +94,24 @@ void tst_BundleLock::aLockOfADeadProcessIsTakenOver()
     BundleLock lock(m_manifest);
     RUNBOARD_VERIFY_OK(lock.lock(2s));
     QVERIFY(lock.isLocked());
+}
+
+// A lock file that cannot be created at all (here its folder is gone; a read-only file system
+// or a full disk are the same) cannot appear by waiting: the answer comes at once, in the
+// system's words, not "could not lock within 600000 ms: permission denied" after the wait. A
+// wait would hold this test for ten minutes, past CTest's timeout.
+void tst_BundleLock::aLockFileThatCannotBeMadeFailsAtOnce()
+{
+    const QString manifest = m_dir->filePath(QStringLiteral("gone/manifest.json"));
+    BundleLock lock(manifest);
+    const Result<void> locked = lock.lock(std::chrono::minutes(10));
+    QVERIFY(!locked.isOk());
+    QCOMPARE(locked.error().code, ErrorCode::IoError);
+    const QString message = locked.error().message;
+    QVERIFY2(message.contains(manifest + QStringLiteral(".lock")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("No such file or directory")), qPrintable(message));
+    QVERIFY2(!message.contains(QStringLiteral("within")), qPrintable(message));
+    QCOMPARE(locked.error().details.at("errno").get<int>(), ENOENT);
 }
 
 void tst_BundleLock::releasedOnDestruction()
