@@ -109,9 +109,6 @@ int PatchCommand::execute(const QCommandLineParser &parser, const QStringList &p
     }
 
     ManifestStore store(location.value());
-    // Temp files of writers that died (a kill, a full disk, a file-size limit) would otherwise
-    // stay for good: only a service's open removed them.
-    store.removeStaleTempFiles();
     const auto commit
         = [&store](const ManifestStore::PatchRequest &attempt) -> Result<SeenVersion> {
         const Result<ManifestStore::Committed> committed = store.commit(attempt);

@@ -7,6 +7,10 @@
 // gone (same host) or which is older than kStaleAfter; commits take milliseconds, so a live
 // holder never gets near that age. A lock file without a holder (its creator was killed before
 // writing its pid) is taken over once it is older than kEmptyLockGrace.
+// Waiting is only for a lock somebody holds. When the lock file cannot be created for any other
+// reason (read-only or full filesystem, no permission, I/O error), or the folder is on a
+// read-only filesystem, where a stale lock can never be taken over, lock() fails at once and says
+// why, rather than waiting out its timeout and blaming a holder.
 //
 // Why not QLockFile alone: it fdatasync()s every lock file it creates. A lock file is nothing
 // worth keeping across a power loss (after a reboot any lock is stale), but that sync is a
@@ -23,6 +27,8 @@
 
 #include "logging.h"
 
+#include "syscalls.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -32,12 +38,12 @@
 #include <QTemporaryDir>
 #include <QThread>
 
-#include <cerrno>
 #include <cstring>
 
 #ifdef Q_OS_UNIX
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #endif
 
@@ -88,32 +94,52 @@ const QByteArray &BundleLock::lockFileContents()
     return contents;
 }
 
-bool BundleLock::tryCreate()
+BundleLock::Attempt BundleLock::tryCreate(int &error)
 {
 #ifdef Q_OS_UNIX
     const QByteArray &contents = lockFileContents();
     if (contents.isEmpty())
-        return false;
+        return Attempt::Unavailable;
     const QByteArray path = QFile::encodeName(m_path);
-    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    const int fd
+        = sys::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    m_failedStep = FaultInjection::Step::Open;
     if (fd < 0) {
-        m_createError = errno;
-        return false; // held, or not ours to create: QLockFile finds out which and says so
+        error = errno;
+        // EEXIST: held (or stale, which QLockFile judges). Anything else (a read-only or full
+        // filesystem, no permission, the folder gone) no amount of waiting changes.
+        return error == EEXIST ? Attempt::Busy : Attempt::Failed;
     }
-    m_createError = 0;
+    if (sys::write(fd, contents.constData(), std::size_t(contents.size()), path.constData())
+        != contents.size()) {
+        error = errno;
+        m_failedStep = FaultInjection::Step::Write;
+        ::unlink(path.constData());
+        ::close(fd);
+        return Attempt::Failed;
+    }
     struct flock range = {};
     range.l_type = F_WRLCK;
     range.l_whence = SEEK_SET;
-    const bool taken
-        = ::write(fd, contents.constData(), std::size_t(contents.size())) == contents.size()
-          && ::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fcntl(fd, F_SETLK, &range) == 0;
-    if (!taken) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::fcntl(fd, F_SETLK, &range) != 0) {
         ::unlink(path.constData());
         ::close(fd);
-        return false;
+        return Attempt::Unavailable; // QLockFile finds out what is wrong and says so
     }
     m_heldFd = fd;
-    return true;
+    return Attempt::Taken;
+#else
+    Q_UNUSED(error)
+    return Attempt::Unavailable;
+#endif
+}
+
+bool BundleLock::isOnReadOnlyFilesystem() const
+{
+#ifdef Q_OS_UNIX
+    struct statvfs fs;
+    return ::statvfs(QFile::encodeName(QFileInfo(m_path).absolutePath()).constData(), &fs) == 0
+           && (fs.f_flag & ST_RDONLY);
 #else
     return false;
 #endif
@@ -127,7 +153,19 @@ Result<void> BundleLock::lock(std::chrono::milliseconds timeout)
     const QDeadlineTimer deadline(timeout);
     int waits = 0;
     for (;;) {
-        if (tryCreate() || m_lock.tryLock(0)) {
+        int error = 0;
+        switch (tryCreate(error)) {
+        case Attempt::Taken:
+            qCDebug(lcLock) << "taken" << m_path << "after" << waits << "waits";
+            return {};
+        case Attempt::Failed:
+            qCDebug(lcLock) << "cannot be made" << m_path << "errno" << error;
+            return failure(error);
+        case Attempt::Busy:
+        case Attempt::Unavailable:
+            break;
+        }
+        if (m_lock.tryLock(0)) {
             qCDebug(lcLock) << "taken" << m_path << "after" << waits << "waits";
             return {};
         }
@@ -138,44 +176,25 @@ Result<void> BundleLock::lock(std::chrono::milliseconds timeout)
             continue;
         }
         if (waits == 0 && lcLock().isDebugEnabled()) {
-            qint64 pid = 0;
-            QString host;
-            QString application;
-            if (m_lock.getLockInfo(&pid, &host, &application))
-                qCDebug(lcLock) << "held by" << application << "process" << pid << "on" << host
-                                << "- waiting up to" << timeout.count() << "ms";
+            Json holder;
+            qCDebug(lcLock).noquote()
+                << "held" << describeHolder(holder) << "- waiting up to" << timeout.count() << "ms";
         }
         ++waits;
+        // On a read-only filesystem a lock file can be neither taken over nor removed by its
+        // holder, and nothing could be written anyway: waiting cannot help.
+        if (isOnReadOnlyFilesystem())
+            return failure(EROFS);
         if (deadline.hasExpired())
             break;
         QThread::msleep(1 + QRandomGenerator::global()->bounded(4u));
     }
+    if (m_lock.error() != QLockFile::LockFailedError && isOnReadOnlyFilesystem())
+        return failure(EROFS);
 
     Json details{{"path", m_path.toStdString()}};
-    QString holder;
-    qint64 pid = 0;
-    QString host;
-    QString application;
-    if (m_lock.getLockInfo(&pid, &host, &application)) {
-        holder = Tr::tr(" (held by %1, process %2 on %3)")
-                     .arg(application.isEmpty() ? QStringLiteral("?") : application)
-                     .arg(pid)
-                     .arg(host);
-        details["holderPid"] = pid;
-        details["holderHost"] = host.toStdString();
-        details["holderApplication"] = application.toStdString();
-    }
+    const QString holder = describeHolder(details);
     qCDebug(lcLock) << "not taken" << m_path << "error" << int(m_lock.error()) << holder;
-    // A lock file that cannot be created at all (a read-only file system, no permission, a
-    // full disk) is answered at once, in the system's words: waiting cannot help.
-    if (m_lock.error() != QLockFile::LockFailedError && m_createError != 0
-        && m_createError != EEXIST) {
-        details["errno"] = m_createError;
-        return Error{ErrorCode::IoError,
-                     Tr::tr("cannot create the lock file %1: %2")
-                         .arg(m_path, QString::fromLocal8Bit(std::strerror(m_createError))),
-                     std::move(details)};
-    }
     QString reason;
     switch (m_lock.error()) {
     case QLockFile::PermissionError:
@@ -193,6 +212,34 @@ Result<void> BundleLock::lock(std::chrono::milliseconds timeout)
                      .arg(m_path)
                      .arg(timeout.count())
                      .arg(reason, holder),
+                 std::move(details)};
+}
+
+QString BundleLock::describeHolder(Json &details) const
+{
+    qint64 pid = 0;
+    QString host;
+    QString application;
+    if (!m_lock.getLockInfo(&pid, &host, &application))
+        return QString();
+    details["holderPid"] = pid;
+    details["holderHost"] = host.toStdString();
+    details["holderApplication"] = application.toStdString();
+    return Tr::tr(" (held by %1, process %2 on %3)")
+        .arg(application.isEmpty() ? QStringLiteral("?") : application)
+        .arg(pid)
+        .arg(host);
+}
+
+Error BundleLock::failure(int error) const
+{
+    Json details{{"path", m_path.toStdString()},
+                 {"errno", error},
+                 {"step", FaultInjection::stepName(m_failedStep).toStdString()}};
+    const QString holder = describeHolder(details);
+    return Error{ErrorCode::IoError,
+                 Tr::tr("cannot lock %1: %2%3")
+                     .arg(m_path, QString::fromLocal8Bit(std::strerror(error)), holder),
                  std::move(details)};
 }
 
@@ -216,9 +263,9 @@ bool BundleLock::takeOverEmptyLock()
 
 void BundleLock::unlock()
 {
-#ifdef Q_OS_UNIX
-    if (m_heldFd >= 0 || m_lock.isLocked())
+    if (isLocked())
         qCDebug(lcLock) << "released" << m_path;
+#ifdef Q_OS_UNIX
     if (m_heldFd >= 0) {
         // Unlinked before it is closed: nobody ever sees the file without its flock(), which
         // QLockFile's removal of a stale lock needs.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "error.h"
+#include "faultinjection.h"
 
 #include <QLockFile>
 #include <QString>
@@ -30,7 +31,10 @@ public:
     static constexpr std::chrono::milliseconds kEmptyLockGrace{500};
 
     // IoError naming the lock file and, when known, who holds it, if the lock is not taken
-    // within `timeout`.
+    // within `timeout`. A lock file that cannot be created for a reason waiting does not change
+    // (a read-only or full filesystem, no permission: anything but "it exists") fails at once,
+    // with the system's reason ("Read-only file system") and details "errno" and "step"; so
+    // does a lock file on a read-only filesystem, which nobody can take over or release.
     Result<void> lock(std::chrono::milliseconds timeout = kDefaultTimeout);
     void unlock();
     bool isLocked() const { return m_heldFd >= 0 || m_lock.isLocked(); }
@@ -41,13 +45,22 @@ public:
     static const QByteArray &lockFileContents();
 
 private:
+    enum class Attempt {
+        Taken,
+        Busy,        // the lock file exists: held, or stale (QLockFile judges which)
+        Failed,      // it cannot be created, and waiting will not change that
+        Unavailable, // not ours to create here: QLockFile tries
+    };
     bool takeOverEmptyLock();
-    bool tryCreate();
+    Attempt tryCreate(int &error);
+    bool isOnReadOnlyFilesystem() const;
+    QString describeHolder(Json &details) const;
+    Error failure(int error) const;
 
     QString m_path;
     QLockFile m_lock;
-    int m_heldFd = -1;     // the lock file, when tryCreate() took it
-    int m_createError = 0; // errno of tryCreate()'s open(), when it failed
+    int m_heldFd = -1; // the lock file, when tryCreate() took it
+    FaultInjection::Step m_failedStep = FaultInjection::Step::Open;
 };
 
 } // namespace runboard

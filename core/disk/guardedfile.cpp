@@ -24,6 +24,9 @@
 
 #include "guardedfile.h"
 
+#include "jsonreader.h"
+#include "syscalls.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
@@ -31,14 +34,18 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+using Step = runboard::FaultInjection::Step;
 
 namespace runboard {
 
@@ -55,10 +62,40 @@ QString osReason(int error)
     return QString::fromLocal8Bit(std::strerror(error));
 }
 
-Error ioError(const QString &what, const QString &path, int error)
+// An io_error names the file, the step of the protocol that failed (details "step", as
+// FaultInjection names it) and the system's reason.
+Error ioError(const QString &what, const QString &path, int error, Step step)
 {
     return Error{ErrorCode::IoError, Tr::tr("%1 %2: %3").arg(what, path, osReason(error)),
-                 Json{{"path", path.toStdString()}, {"errno", error}}};
+                 Json{{"path", path.toStdString()},
+                      {"errno", error},
+                      {"step", FaultInjection::stepName(step).toStdString()}}};
+}
+
+QString fileTypeName(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return Tr::tr("a FIFO (named pipe)");
+    if (S_ISSOCK(mode))
+        return Tr::tr("a socket");
+    if (S_ISCHR(mode))
+        return Tr::tr("a character device");
+    if (S_ISBLK(mode))
+        return Tr::tr("a block device");
+    if (S_ISDIR(mode))
+        return Tr::tr("a folder");
+    return Tr::tr("not a regular file");
+}
+
+Error tooLarge(const QString &path, qint64 size)
+{
+    return Error{
+        ErrorCode::Unreadable,
+        Tr::tr("%1 is %2 bytes long, more than the %3 bytes Runboard reads; it was not read")
+            .arg(path)
+            .arg(size)
+            .arg(GuardedFile::kMaxReadBytes),
+        Json{{"path", path.toStdString()}, {"size", size}}};
 }
 
 Error conflictError(const QString &path)
@@ -93,9 +130,9 @@ public:
     Fd &operator=(const Fd &) = delete;
     int get() const { return m_fd; }
     // Closes now and reports close()'s error, which can be the first sign of a failed write.
-    int close()
+    int close(const QByteArray &path)
     {
-        const int rc = ::close(m_fd);
+        const int rc = sys::close(m_fd, path.constData());
         m_fd = -1;
         return rc;
     }
@@ -132,12 +169,12 @@ QString tempPathFor(const QString &path)
            + QStringLiteral(".tmp");
 }
 
-bool writeAll(int fd, const QByteArray &bytes)
+bool writeAll(int fd, const QByteArray &bytes, const QByteArray &path)
 {
     const char *data = bytes.constData();
     qsizetype left = bytes.size();
     while (left > 0) {
-        const ssize_t n = ::write(fd, data, static_cast<size_t>(left));
+        const ssize_t n = sys::write(fd, data, static_cast<size_t>(left), path.constData());
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -149,41 +186,53 @@ bool writeAll(int fd, const QByteArray &bytes)
     return true;
 }
 
-// Writes bytes to a new temp file beside `path` and fsyncs it. The temp file takes the mode of
-// the file it will replace, so a replace does not change permissions.
+// Writes bytes to a new temp file beside `path` and fsyncs it. The temp file is created
+// exclusively (O_EXCL: never an existing file or a planted link) in the target's folder, and takes
+// the mode and, as far as this process may give it, the owner of the file it will replace, so a
+// replace changes neither permissions nor ownership.
 Result<QString> writeTemp(const QString &path, const QByteArray &bytes,
                           GuardedFile::Durability durability,
                           const std::function<void()> &written = {})
 {
     mode_t mode = 0644;
-    struct stat st;
+    struct stat target;
     const QByteArray encodedTarget = QFile::encodeName(path);
-    if (::stat(encodedTarget.constData(), &st) == 0)
-        mode = st.st_mode & 07777;
+    const bool targetExists = ::stat(encodedTarget.constData(), &target) == 0;
+    if (targetExists)
+        mode = target.st_mode & 07777;
 
     QString tempPath;
+    QByteArray encodedTemp;
     int fd = -1;
     for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
         tempPath = tempPathFor(path);
-        fd = ::open(QFile::encodeName(tempPath).constData(),
-                    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        encodedTemp = QFile::encodeName(tempPath);
+        fd = sys::open(encodedTemp.constData(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (fd < 0 && errno != EEXIST)
-            return ioError(Tr::tr("cannot create a temporary file beside"), path, errno);
+            return ioError(Tr::tr("cannot create the temporary file"), tempPath, errno, Step::Open);
     }
     if (fd < 0)
-        return ioError(Tr::tr("cannot create a temporary file beside"), path, EEXIST);
+        return ioError(Tr::tr("cannot create a temporary file beside"), path, EEXIST, Step::Open);
 
     TempFile temp(tempPath);
     Fd file(fd);
-    ::fchmod(fd, mode); // open() applied the umask; keep the target's exact mode
-    if (!writeAll(fd, bytes))
-        return ioError(Tr::tr("cannot write"), tempPath, errno);
+    if (targetExists && (target.st_uid != ::geteuid() || target.st_gid != ::getegid())) {
+        // Only root may give a file away; anybody may pass it to a group they belong to. What
+        // cannot be kept is what a rename by this user gives any file (ADE's writes too).
+        if (::fchown(fd, target.st_uid, target.st_gid) != 0)
+            (void)::fchown(fd, uid_t(-1), target.st_gid);
+    }
+    ::fchmod(fd, mode); // open() applied the umask, and fchown() may clear set-id bits
+    if (!writeAll(fd, bytes, encodedTemp))
+        return ioError(Tr::tr("cannot write"), tempPath, errno, Step::Write);
     if (written)
         written();
-    if (durability == GuardedFile::Durability::Synced && ::fsync(fd) != 0)
-        return ioError(Tr::tr("cannot flush to disk"), tempPath, errno);
-    if (file.close() != 0)
-        return ioError(Tr::tr("cannot close"), tempPath, errno);
+    if (durability == GuardedFile::Durability::Synced
+        && sys::fsync(fd, encodedTemp.constData()) != 0)
+        return ioError(Tr::tr("cannot flush to disk"), tempPath, errno, Step::Sync);
+    if (file.close(encodedTemp) != 0)
+        return ioError(Tr::tr("cannot close"), tempPath, errno, Step::Close);
     temp.release();
     return tempPath;
 }
@@ -195,14 +244,14 @@ bool syncFolderOf(const QString &path)
     if (dir.get() < 0)
         return false;
     // Some filesystems cannot sync a directory (EINVAL); their renames are as durable as it gets.
-    return ::fsync(dir.get()) == 0 || errno == EINVAL;
+    return sys::fsyncFolder(dir.get(), folder.constData()) == 0 || errno == EINVAL;
 }
 
 bool exchange(const QString &a, const QString &b)
 {
 #ifdef RENAME_EXCHANGE
-    return ::renameat2(AT_FDCWD, QFile::encodeName(a).constData(), AT_FDCWD,
-                       QFile::encodeName(b).constData(), RENAME_EXCHANGE)
+    return sys::renameat2(QFile::encodeName(a).constData(), QFile::encodeName(b).constData(),
+                          RENAME_EXCHANGE)
            == 0;
 #else
     errno = ENOSYS;
@@ -213,8 +262,8 @@ bool exchange(const QString &a, const QString &b)
 bool renameNoReplace(const QString &from, const QString &to)
 {
 #ifdef RENAME_NOREPLACE
-    return ::renameat2(AT_FDCWD, QFile::encodeName(from).constData(), AT_FDCWD,
-                       QFile::encodeName(to).constData(), RENAME_NOREPLACE)
+    return sys::renameat2(QFile::encodeName(from).constData(), QFile::encodeName(to).constData(),
+                          RENAME_NOREPLACE)
            == 0;
 #else
     errno = ENOSYS;
@@ -243,60 +292,94 @@ void restoreDisplaced(const QString &path, const QString &temp, const QByteArray
         exchange(temp, path);
 }
 
-// What a path holds when it is not a regular file, in words; empty for a regular file. A
-// manifest that is a FIFO, a device or a socket is refused: reading one can block for good.
-QString specialKind(mode_t mode)
+enum class Links { Follow, Refuse };
+
+// Opens `path` for reading without ever blocking, and admits only a regular file: opening a FIFO
+// waits for a writer that may never come, and a device is nothing a run holds. With
+// Links::Refuse a symbolic link is refused as well (the file a commit replaces must be the
+// run's own file, see replace()). Returns the descriptor, or -1 with `absent` set when nothing is
+// there (no error) or `failure` set.
+int openToRead(const QString &path, Links links, struct stat &st, bool &absent,
+               std::optional<Error> &failure)
 {
-    if (S_ISREG(mode))
-        return QString();
-    if (S_ISDIR(mode))
-        return Tr::tr("a folder");
-    if (S_ISFIFO(mode))
-        return Tr::tr("a named pipe (FIFO)");
-    if (S_ISSOCK(mode))
-        return Tr::tr("a socket");
-    if (S_ISCHR(mode) || S_ISBLK(mode))
-        return Tr::tr("a device");
-    return Tr::tr("not a regular file");
+    absent = false;
+    const QByteArray encoded = QFile::encodeName(path);
+    const int flags
+        = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (links == Links::Refuse ? O_NOFOLLOW : 0);
+    const int fd = sys::open(encoded.constData(), flags);
+    if (fd < 0) {
+        const int error = errno;
+        struct stat link;
+        if (error == ENOENT) {
+            absent = true;
+        } else if (error == ELOOP && links == Links::Refuse
+                   && ::lstat(encoded.constData(), &link) == 0 && S_ISLNK(link.st_mode)) {
+            failure = Error{
+                ErrorCode::IoError,
+                Tr::tr("%1 is a symbolic link (to %2): Runboard never writes through a link or "
+                       "replaces one; put the file itself in the run folder")
+                    .arg(path, QFileInfo(path).symLinkTarget()),
+                Json{{"path", path.toStdString()},
+                     {"errno", error},
+                     {"step", FaultInjection::stepName(Step::Open).toStdString()}}};
+        } else {
+            failure = ioError(Tr::tr("cannot open"), path, error, Step::Open);
+        }
+        return -1;
+    }
+    if (::fstat(fd, &st) != 0) {
+        failure = ioError(Tr::tr("cannot examine"), path, errno, Step::Open);
+        ::close(fd);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        failure = ioError(Tr::tr("cannot read"), path, EISDIR, Step::Open);
+        ::close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        failure = Error{ErrorCode::IoError,
+                        Tr::tr("cannot read %1: it is %2, not a regular file")
+                            .arg(path, fileTypeName(st.st_mode)),
+                        Json{{"path", path.toStdString()},
+                             {"step", FaultInjection::stepName(Step::Open).toStdString()}}};
+        ::close(fd);
+        return -1;
+    }
+    // Reads of a regular file never block anyway; clear the flag for filesystems that care.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
 }
 
 enum class Holds { Same, Different, Failed };
 
 // Whether `path` holds exactly `base` (absent when base.exists is false), compared as it is read,
 // a block at a time: the checks just before and after the swap need no copy of the file, and
-// answer at the first byte that differs (or at once when the sizes do).
-Holds holdsBase(const QString &path, const FileSnapshot &base, int &error)
+// answer at the first byte that differs (or at once when the sizes do). A symbolic link never
+// holds the base: the file a commit replaces is the run's own (see replace()).
+Holds holdsBase(const QString &path, const FileSnapshot &base, std::optional<Error> &failure)
 {
-    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer; on a regular file it does
-    // nothing.
-    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    struct stat st;
+    bool absent = false;
+    Fd fd(openToRead(path, Links::Refuse, st, absent, failure));
     if (fd.get() < 0) {
-        error = errno;
-        return error == ENOENT ? (base.exists ? Holds::Different : Holds::Same) : Holds::Failed;
+        if (absent)
+            return base.exists ? Holds::Different : Holds::Same;
+        return Holds::Failed;
     }
     if (!base.exists)
         return Holds::Different;
-    struct stat st;
-    if (::fstat(fd.get(), &st) != 0) {
-        error = errno;
-        return Holds::Failed;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        error = EISDIR;
-        return Holds::Failed;
-    }
-    if (!S_ISREG(st.st_mode))
-        return Holds::Different; // never a version anybody read
     if (st.st_size != base.bytes.size())
         return Holds::Different; // a writer appending meanwhile only makes it more different
+    const QByteArray encoded = QFile::encodeName(path);
     char block[64 * 1024];
     qsizetype compared = 0;
     for (;;) {
-        const ssize_t n = ::read(fd.get(), block, sizeof block);
+        const ssize_t n = sys::read(fd.get(), block, sizeof block, encoded.constData());
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            error = errno;
+            failure = ioError(Tr::tr("cannot read"), path, errno, Step::Read);
             return Holds::Failed;
         }
         if (n == 0)
@@ -312,39 +395,37 @@ Holds holdsBase(const QString &path, const FileSnapshot &base, int &error)
 
 Result<FileSnapshot> GuardedFile::read(const QString &path)
 {
-    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer; on a regular file it does
-    // nothing.
-    Fd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (fd.get() < 0) {
-        if (errno == ENOENT)
-            return FileSnapshot{};
-        return ioError(Tr::tr("cannot open"), path, errno);
-    }
     struct stat st;
-    if (::fstat(fd.get(), &st) != 0)
-        return ioError(Tr::tr("cannot examine"), path, errno);
-    if (S_ISDIR(st.st_mode))
-        return ioError(Tr::tr("cannot read"), path, EISDIR);
-    if (const QString kind = specialKind(st.st_mode); !kind.isEmpty())
-        return Error{ErrorCode::IoError,
-                     Tr::tr("cannot read %1: it is %2, not a regular file").arg(path, kind),
-                     Json{{"path", path.toStdString()}}};
+    bool absent = false;
+    std::optional<Error> failure;
+    Fd fd(openToRead(path, Links::Follow, st, absent, failure));
+    if (fd.get() < 0) {
+        if (absent)
+            return FileSnapshot{};
+        return *failure;
+    }
+    if (st.st_size > kMaxReadBytes)
+        return tooLarge(path, st.st_size);
 
     FileSnapshot snapshot;
     snapshot.exists = true;
     snapshot.identity = identityOf(st);
+    const QByteArray encoded = QFile::encodeName(path);
     // Size from fstat is a hint: a writer appending in place can make the file grow meanwhile.
     QByteArray buffer(static_cast<qsizetype>(st.st_size) + 1, Qt::Uninitialized);
     qsizetype used = 0;
     for (;;) {
-        if (used == buffer.size())
-            buffer.resize(buffer.size() * 2 + 4096);
-        const ssize_t n
-            = ::read(fd.get(), buffer.data() + used, static_cast<size_t>(buffer.size() - used));
+        if (used == buffer.size()) {
+            if (used > kMaxReadBytes)
+                return tooLarge(path, used);
+            buffer.resize(std::min<qsizetype>(buffer.size() * 2 + 4096, kMaxReadBytes + 1));
+        }
+        const ssize_t n = sys::read(fd.get(), buffer.data() + used,
+                                    static_cast<size_t>(buffer.size() - used), encoded.constData());
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return ioError(Tr::tr("cannot read"), path, errno);
+            return ioError(Tr::tr("cannot read"), path, errno, Step::Read);
         }
         if (n == 0)
             break;
@@ -357,8 +438,8 @@ Result<FileSnapshot> GuardedFile::read(const QString &path)
 
 Result<bool> GuardedFile::holds(const QString &path, const FileSnapshot &expected)
 {
-    int error = 0;
-    switch (holdsBase(path, expected, error)) {
+    std::optional<Error> failure;
+    switch (holdsBase(path, expected, failure)) {
     case Holds::Same:
         return true;
     case Holds::Different:
@@ -366,7 +447,7 @@ Result<bool> GuardedFile::holds(const QString &path, const FileSnapshot &expecte
     case Holds::Failed:
         break;
     }
-    return ioError(Tr::tr("cannot read"), path, error);
+    return *failure;
 }
 
 Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
@@ -391,13 +472,13 @@ GuardedFile::Staged::~Staged()
 
 Result<GuardedFile::Staged> GuardedFile::stage(const QString &path, const QByteArray &bytes,
                                                Durability durability,
-                                               const std::function<void()> &written)
+                                               const std::function<void()> &afterWrite)
 {
-    Result<QString> temp = writeTemp(path, bytes, durability, written);
-    if (!temp.isOk())
-        return temp.error();
+    Result<QString> written = writeTemp(path, bytes, durability, afterWrite);
+    if (!written.isOk())
+        return written.error();
     Staged staged;
-    staged.m_path = std::move(temp).value();
+    staged.m_path = std::move(written).value();
     return Result<Staged>(std::move(staged));
 }
 
@@ -411,14 +492,14 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
         displaced->clear();
     TempFile temp(std::exchange(staged.m_path, {}));
 
-    int error = 0;
-    switch (holdsBase(path, base, error)) {
+    std::optional<Error> failure;
+    switch (holdsBase(path, base, failure)) {
     case Holds::Same:
         break;
     case Holds::Different:
         return conflictError(path);
     case Holds::Failed:
-        return ioError(Tr::tr("cannot read"), path, error);
+        return *failure;
     }
     if (hooks.afterRecheck)
         hooks.afterRecheck();
@@ -430,9 +511,17 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
         if (exchange(temp.path(), path)) {
             if (hooks.afterSwap)
                 hooks.afterSwap();
-            if (holdsBase(temp.path(), base, error) != Holds::Same) {
+            switch (holdsBase(temp.path(), base, failure)) {
+            case Holds::Same:
+                break;
+            case Holds::Different:
                 restoreDisplaced(path, temp.path(), bytes);
                 return conflictError(path);
+            case Holds::Failed:
+                // What came back cannot be read, so it cannot be shown to be the base: put it
+                // back, as for a conflict, and say what failed.
+                restoreDisplaced(path, temp.path(), bytes);
+                return *failure;
             }
             outcome.method = ReplaceMethod::Exchange;
             if (displaced) {
@@ -442,12 +531,12 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
         } else if (errno == ENOENT) {
             return conflictError(path); // deleted after the re-read: that deletion stands
         } else if (isUnsupported(errno)) {
-            if (::rename(encodedTemp.constData(), encodedPath.constData()) != 0)
-                return ioError(Tr::tr("cannot replace"), path, errno);
+            if (sys::rename(encodedTemp.constData(), encodedPath.constData()) != 0)
+                return ioError(Tr::tr("cannot replace"), path, errno, Step::Replace);
             temp.release();
             outcome.method = ReplaceMethod::Rename;
         } else {
-            return ioError(Tr::tr("cannot replace"), path, errno);
+            return ioError(Tr::tr("cannot replace"), path, errno, Step::Replace);
         }
     } else {
         if (renameNoReplace(temp.path(), path)) {
@@ -456,15 +545,18 @@ Result<GuardedFile::ReplaceOutcome> GuardedFile::replace(const QString &path,
             return conflictError(path);
         } else if (isUnsupported(errno)) {
             // link() never replaces an existing name, on every POSIX filesystem.
-            if (::link(encodedTemp.constData(), encodedPath.constData()) != 0)
-                return errno == EEXIST
-                           ? Result<ReplaceOutcome>(conflictError(path))
-                           : Result<ReplaceOutcome>(ioError(Tr::tr("cannot create"), path, errno));
+            if (sys::link(encodedTemp.constData(), encodedPath.constData()) != 0)
+                return errno == EEXIST ? Result<ReplaceOutcome>(conflictError(path))
+                                       : Result<ReplaceOutcome>(ioError(
+                                           Tr::tr("cannot create"), path, errno, Step::Replace));
         } else {
-            return ioError(Tr::tr("cannot create"), path, errno);
+            return ioError(Tr::tr("cannot create"), path, errno, Step::Replace);
         }
         outcome.method = ReplaceMethod::NoReplace;
     }
+    // The new version is in place and every reader sees it; a folder that cannot be synced now
+    // only makes its survival of a power loss uncertain. That is reported (folderSynced), not
+    // turned into a failure: see docs/reliability.md, "A failing folder fsync".
     outcome.folderSynced = durability == Durability::Synced && syncFolderOf(path);
     return outcome;
 }
@@ -489,9 +581,9 @@ Result<void> GuardedFile::write(const QString &path, const QByteArray &bytes, Du
     if (!written.isOk())
         return written.error();
     TempFile temp(written.value());
-    if (::rename(QFile::encodeName(temp.path()).constData(), QFile::encodeName(path).constData())
+    if (sys::rename(QFile::encodeName(temp.path()).constData(), QFile::encodeName(path).constData())
         != 0)
-        return ioError(Tr::tr("cannot replace"), path, errno);
+        return ioError(Tr::tr("cannot replace"), path, errno, Step::Replace);
     temp.release();
     if (durability == Durability::Synced)
         syncFolderOf(path);

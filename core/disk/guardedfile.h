@@ -2,6 +2,7 @@
 #pragma once
 
 #include "error.h"
+#include "jsonreader.h"
 
 #include <QByteArray>
 #include <QString>
@@ -63,16 +64,26 @@ public:
         std::function<void()> afterSwap;    // between the swap and the check of what came back
     };
 
-    // Absent is not an error (exists = false). IoError names the path and the OS reason.
+    // Nothing Runboard reads may be larger (JsonReader refuses bigger documents anyway); a larger
+    // file is refused before it is read, so that looking at it costs nothing.
+    static constexpr qint64 kMaxReadBytes = qint64(JsonReadLimits{}.maxBytes);
+
+    // Absent is not an error (exists = false). IoError names the path, the step ("step":
+    // "open", "read") and the OS reason; anything but a regular file (a folder, a FIFO, a
+    // device) is an IoError too, found without blocking. Unreadable for a file larger than
+    // kMaxReadBytes. A symbolic link is followed.
     static Result<FileSnapshot> read(const QString &path);
     // Whether `path` holds exactly `expected` now (absent when expected.exists is false),
-    // compared while reading, without a copy of the file. IoError as read().
+    // compared while reading, without a copy of the file. IoError as read(), and for a symbolic
+    // link, which replace() refuses.
     static Result<bool> holds(const QString &path, const FileSnapshot &expected);
 
     // Replaces `path` with `bytes` if and only if it still holds exactly `base` (or is still
     // absent when base.exists is false). The new bytes are written to a temp file in the same
     // folder and fsynced first. Errors: EtagConflict when the disk differs from base (the disk
-    // keeps the other writer's version, untouched), IoError for write, fsync or rename failures.
+    // keeps the other writer's version, untouched), IoError for open, write, fsync, close or
+    // rename failures (details "step" says which, "path" on which file), and IoError when `path`
+    // is a symbolic link: a commit neither writes through a link nor replaces it.
     // On any error no temp file is left behind and `path` is as it was. With `displaced` given,
     // a successful exchange leaves the verified base under the temp name it came back to and
     // stores that name there (empty when nothing was displaced): the caller removes it when it

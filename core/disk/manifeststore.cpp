@@ -138,7 +138,10 @@ Result<BundleLocation> ManifestStore::locate(const QString &path)
         return Error{ErrorCode::NotFound,
                      Tr::tr("%1 is not a run: give a run folder or its manifest.json").arg(path),
                      Json{{"path", path.toStdString()}}};
-    if (!QFileInfo::exists(location.manifestPath))
+    // A link that leads nowhere (dangling, a loop) is still "there": load() says what is wrong
+    // with it, rather than this claiming the folder has no manifest.
+    if (const QFileInfo manifest(location.manifestPath);
+        !manifest.exists() && !manifest.isSymLink())
         return Error{
             ErrorCode::NotFound,
             Tr::tr("%1 is not a run folder: it has no manifest.json").arg(location.bundlePath),
@@ -328,11 +331,17 @@ Result<Json> ManifestStore::readHeartbeats() const
     return read;
 }
 
-qint64 ManifestStore::readGenerationFile() const
+Result<qint64> ManifestStore::readGenerationFile() const
 {
-    const Result<FileSnapshot> gen = GuardedFile::read(m_location.filePath(QStringLiteral(".gen")));
-    if (!gen.isOk() || !gen->exists)
-        return -1;
+    // Absent, garbled or not a file (a folder holds no number) is -1: the manifest's own
+    // generation decides. A file that is there but cannot be read fails the commit, which must
+    // not risk handing out a generation again.
+    const QString path = m_location.filePath(QStringLiteral(".gen"));
+    const Result<FileSnapshot> gen = GuardedFile::read(path);
+    if (!gen.isOk())
+        return QFileInfo(path).isFile() ? Result<qint64>(gen.error()) : qint64(-1);
+    if (!gen->exists)
+        return qint64(-1);
     bool ok = false;
     const qint64 value = gen->bytes.trimmed().toLongLong(&ok);
     return ok ? value : -1;
@@ -471,11 +480,16 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
         return locked.error();
     }
 
+    // Leftovers of writers that died (a killed CLI, an ADE crash) go now, whoever finds them:
+    // not only the service's open. Under the lock, so no Runboard writer of this run is
+    // mid-commit; a live writer's temp file names a live pid and stays.
+    removeStaleTempFiles();
+
     if (ahead) {
         const Result<bool> same = GuardedFile::holds(m_location.manifestPath, ahead->base.file);
-        if (same.isOk() && same.value()
-            && std::max(jsonInteger(*ahead->base.document, "serverGeneration"),
-                        readGenerationFile())
+        const Result<qint64> recorded = readGenerationFile();
+        if (same.isOk() && same.value() && recorded.isOk()
+            && std::max(jsonInteger(*ahead->base.document, "serverGeneration"), recorded.value())
                        + 1
                    == ahead->generation) {
             qCDebug(lcStore) << "disk holds the draft's base: the draft goes on";
@@ -615,8 +629,10 @@ Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(Loaded ba
         }
     }
 
-    draft->generation
-        = std::max(jsonInteger(current, "serverGeneration"), readGenerationFile()) + 1;
+    const Result<qint64> recorded = readGenerationFile();
+    if (!recorded.isOk())
+        return recorded.error();
+    draft->generation = std::max(jsonInteger(current, "serverGeneration"), recorded.value()) + 1;
     const QString etag = makeEtag(draft->generation);
     const QString at = isoTimestamp(m_clock());
     next["serverGeneration"] = draft->generation;
@@ -900,18 +916,22 @@ Result<QDateTime> ManifestStore::recordHeartbeat(const QString &sessionId)
 
 int ManifestStore::removeStaleTempFiles() const
 {
+    // Names only (no stat of every entry): this runs on every commit.
     const QDir bundle(m_location.bundlePath);
-    const QFileInfoList entries = bundle.entryInfoList(QDir::Files | QDir::Hidden);
-    const QDateTime hourAgo = m_clock().addSecs(-3600);
+    const QStringList names = bundle.entryList(QDir::Files | QDir::Hidden | QDir::System);
+    // Real time, not m_clock: the age is measured against file times, which are real (a test's
+    // clock in the future must not make this commit's own staged temp file look abandoned).
+    const QDateTime hourAgo = QDateTime::currentDateTimeUtc().addSecs(-3600);
     int removed = 0;
-    for (const QFileInfo &entry : entries) {
-        if (!GuardedFile::isTempFileName(entry.fileName()))
+    for (const QString &name : names) {
+        if (!GuardedFile::isTempFileName(name))
             continue;
         // "<file>.<pid>.<ms>.<rand>.tmp": the pid is the fourth field from the end.
-        const QStringList parts = entry.fileName().split(QLatin1Char('.'));
+        const QStringList parts = name.split(QLatin1Char('.'));
         const qint64 pid = parts.size() >= 4 ? parts.at(parts.size() - 4).toLongLong() : 0;
-        if (processIsGone(pid) || entry.lastModified().toUTC() < hourAgo) {
-            if (QFile::remove(entry.absoluteFilePath()))
+        const QString path = bundle.filePath(name);
+        if (processIsGone(pid) || QFileInfo(path).lastModified().toUTC() < hourAgo) {
+            if (QFile::remove(path))
                 ++removed;
         }
     }

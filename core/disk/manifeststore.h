@@ -129,7 +129,8 @@ public:
     Result<QDateTime> recordHeartbeat(const QString &sessionId);
 
     // Removes temp files left by writers that died (ours or ADE's "*.<pid>.<ms>.<rand>.tmp"):
-    // those whose process is gone, or older than an hour. Returns how many were removed.
+    // those whose process is gone, or older than an hour. Returns how many were removed. Every
+    // commit does this under the lock, and the service when it opens a run.
     int removeStaleTempFiles() const;
 
     // "g<generation>-<8 lowercase hex>", ADE's etag form.
@@ -155,7 +156,7 @@ private:
                                              const PatchRequest &request);
     Result<Committed> complete(std::unique_ptr<Draft> draft, std::unique_ptr<BundleLock> lock,
                                const PatchRequest &request, const GuardedFile::Hooks &hooks);
-    qint64 readGenerationFile() const;
+    Result<qint64> readGenerationFile() const;
     QString orchestrationDir() const;
     void recordInIndex(const std::shared_ptr<const Json> &manifest, QStringList &warnings);
     void waitForHousekeeping();

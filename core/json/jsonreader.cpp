@@ -36,6 +36,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -45,6 +46,10 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace runboard {
 
@@ -975,14 +980,32 @@ Result<Json> JsonReader::readFile(const QString &path, const JsonReadLimits &lim
     if (info.isDir()) {
         return withPath(ErrorCode::IoError, Tr::tr("cannot read %1: it is a directory").arg(shown));
     }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    // Opened without blocking, and only a regular file is read: opening a FIFO waits for a
+    // writer that may never come, and a device is no document (files in a run folder are
+    // anybody's to replace).
+    const int fd
+        = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        const int error = errno;
+        return withPath(
+            error == ENOENT ? ErrorCode::NotFound : ErrorCode::IoError,
+            Tr::tr("cannot read %1: %2").arg(shown, QString::fromLocal8Bit(std::strerror(error))));
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return withPath(ErrorCode::IoError,
+                        Tr::tr("cannot read %1: it is not a regular file").arg(shown));
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    QFile file;
+    if (!file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
         return withPath(ErrorCode::IoError,
                         Tr::tr("cannot read %1: %2").arg(shown, file.errorString()));
     }
-    // Check the size before reading so an oversized file is never loaded; pipes and other
-    // sequential files report 0 here and are checked after reading.
-    if (!file.isSequential() && quint64(file.size()) > quint64(limits.maxBytes)) {
+    // Check the size before reading so an oversized file is never loaded.
+    if (quint64(file.size()) > quint64(limits.maxBytes)) {
         Error error
             = withPath(ErrorCode::Unreadable, Tr::tr("%1: the file is %2 bytes long, more than the "
                                                      "limit of %3 bytes")

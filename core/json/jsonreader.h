@@ -37,7 +37,8 @@ public:
     static Result<Json> parse(std::string_view text, const JsonReadLimits &limits = {});
     static Result<Json> parse(std::string_view text, const JsonReadLimits &limits, Engine engine);
 
-    // Reads and parses a file. NotFound when it does not exist, IoError when it cannot be read,
+    // Reads and parses a file. NotFound when it does not exist, IoError when it cannot be read
+    // or is not a regular file (a FIFO, socket or device is refused without blocking),
     // Unreadable when it is not valid JSON; every message names the file.
     static Result<Json> readFile(const QString &path, const JsonReadLimits &limits = {});
 };

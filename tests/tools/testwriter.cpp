@@ -8,7 +8,8 @@
 // other Runboard processes committing through ManifestStore.
 //
 // Design considerations
-// - The raw writers (rename, inplace, git, bump, stale) use plain POSIX calls, not GuardedFile:
+// - The raw writers (rename, inplace, git, bump, stale, churn) use plain POSIX calls, not
+// GuardedFile:
 //   they stand for programs that know nothing of Runboard, and a writer meant to expose a bug in
 //   core must not share that bug. Only counter, crashloop and holdlock go through core, because
 //   they play another Runboard process.
@@ -72,7 +73,10 @@ const char kUsage[] = "usage: runboard-testwriter <command> ...\n"
                       "  crashloop BUNDLE                  commits incrementing /counter, "
                       "forever\n"
                       "  holdlock BUNDLE                   hold the bundle lock until stdin "
-                      "closes\n";
+                      "closes\n"
+                      "  churn BUNDLE --seconds S [--interval-us U]\n"
+                      "                                    rewrite the manifest by rename every U "
+                      "us (default 1000) for S seconds\n";
 
 bool writeAll(int fd, const char *data, std::size_t size)
 {
@@ -451,6 +455,44 @@ int runHoldLock(const QString &bundle)
     return kExitOk;
 }
 
+// A writer that never stops: ADE's service under load, or a script gone wild. Version N of the
+// manifest read at the start has /counter = N and the title "churn N", written by temp file and
+// rename (never in place, so every version on disk is whole) every `intervalUs`, for `seconds`.
+// A reader can make version N's exact bytes itself (JsonWriter of the same document) and so tell
+// whether what it was shown was ever on disk. Prints "started", then "done" with the last N.
+int runChurn(const QString &bundle, int seconds, int intervalUs)
+{
+    const Result<BundleLocation> location = ManifestStore::locate(bundle);
+    if (!location.isOk())
+        return fail(location.error());
+    const Result<QByteArray> bytes = readWhole(location->manifestPath);
+    if (!bytes.isOk())
+        return fail(bytes.error());
+    Result<Json> parsed = JsonReader::parse(
+        std::string_view(bytes->constData(), static_cast<std::size_t>(bytes->size())));
+    if (!parsed.isOk())
+        return fail(parsed.error());
+    Json document = std::move(parsed).value();
+    report(Json{{"event", "started"}});
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    qint64 version = 0;
+    while (std::chrono::steady_clock::now() < end) {
+        ++version;
+        document["counter"] = version;
+        document["title"] = "churn " + std::to_string(version);
+        const std::string text = JsonWriter::write(document);
+        if (const Result<void> done
+            = renameOver(location->manifestPath,
+                         QByteArray(text.data(), static_cast<qsizetype>(text.size())));
+            !done.isOk())
+            return fail(done.error());
+        // The pace is the scenario (a write every interval), not a wait for anything.
+        std::this_thread::sleep_for(std::chrono::microseconds(intervalUs));
+    }
+    report(Json{{"event", "done"}, {"last", version}});
+    return kExitOk;
+}
+
 std::optional<int> nonNegativeInt(const QString &text)
 {
     bool ok = false;
@@ -483,6 +525,11 @@ int run(const QStringList &arguments)
     const QCommandLineOption paceOption(QStringLiteral("pace-ms"),
                                         QStringLiteral("milliseconds between commits"),
                                         QStringLiteral("N"));
+    const QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("how long"),
+                                           QStringLiteral("S"));
+    const QCommandLineOption intervalOption(QStringLiteral("interval-us"),
+                                            QStringLiteral("between writes"), QStringLiteral("U"),
+                                            QStringLiteral("1000"));
     const QCommandLineOption sessionOption(QStringLiteral("session"),
                                            QStringLiteral("the lead's session id"),
                                            QStringLiteral("S"), QStringLiteral("S-lead"));
@@ -503,6 +550,9 @@ int run(const QStringList &arguments)
         parser.addOption(countOption);
         parser.addOption(sessionOption);
         parser.addOption(paceOption);
+    } else if (command == QStringLiteral("churn")) {
+        parser.addOption(secondsOption);
+        parser.addOption(intervalOption);
     } else if (command != QStringLiteral("crashloop") && command != QStringLiteral("holdlock")) {
         return usage(QStringLiteral("unknown command: ") + command);
     }
@@ -555,6 +605,13 @@ int run(const QStringList &arguments)
             return usage(QStringLiteral("--pace-ms takes a number of milliseconds"));
         return runCommitLoop(positional.at(0), LoopMode::Counted, *count,
                              parser.value(sessionOption), *pace);
+    }
+    if (command == QStringLiteral("churn")) {
+        const std::optional<int> seconds = nonNegativeInt(parser.value(secondsOption));
+        const std::optional<int> interval = nonNegativeInt(parser.value(intervalOption));
+        if (!seconds || !interval)
+            return usage(QStringLiteral("churn needs --seconds S and takes --interval-us U"));
+        return runChurn(positional.at(0), *seconds, *interval);
     }
     if (command == QStringLiteral("crashloop"))
         return runCommitLoop(positional.at(0), LoopMode::Endless, 0, QStringLiteral("S-lead"));

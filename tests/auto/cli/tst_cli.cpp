@@ -10,8 +10,10 @@
 #include "jsonreader.h"
 #include "jsonwriter.h"
 #include "manifeststore.h"
+#include "programrun.h"
 #include "resultcheck.h"
 #include "tempbundle.h"
+#include "testfiles.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -25,74 +27,23 @@
 #include <cstdio>
 
 using namespace runboard;
+using namespace runboard::test;
 
 namespace {
 
 constexpr int kTimeoutMs = 30000;
 
-struct Outcome
-{
-    int exitCode = -1;
-    QList<Json> lines; // stdout, one JSON object per line (non-JSON lines are skipped)
-    QByteArray out;
-    QByteArray err;
-
-    Json first() const { return lines.isEmpty() ? Json() : lines.first(); }
-};
-
-QList<Json> parseLines(const QByteArray &bytes)
-{
-    QList<Json> lines;
-    for (const QByteArray &line : bytes.split('\n')) {
-        if (line.trimmed().isEmpty())
-            continue;
-        Result<Json> parsed = JsonReader::parse(
-            std::string_view(line.constData(), static_cast<std::size_t>(line.size())));
-        if (parsed.isOk())
-            lines << std::move(parsed).value();
-    }
-    return lines;
-}
+using Outcome = ProgramOutcome;
 
 Outcome runCli(const QStringList &arguments, const QByteArray &input = QByteArray())
 {
-    QProcess process;
-    process.start(QStringLiteral(RUNBOARD_CLI), arguments);
-    Outcome outcome;
-    if (!process.waitForStarted(kTimeoutMs))
-        return outcome;
-    if (!input.isEmpty())
-        process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(kTimeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return outcome;
-    }
-    outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    outcome.out = process.readAllStandardOutput();
-    outcome.err = process.readAllStandardError();
-    outcome.lines = parseLines(outcome.out);
-    return outcome;
+    return runProgram(QStringLiteral(RUNBOARD_CLI), arguments, input, kTimeoutMs);
 }
 
 std::string str(const Json &object, const char *key)
 {
     const auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-QByteArray readBytes(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-           && file.write(bytes) == bytes.size();
 }
 
 QByteArray compact(const Json &value)
@@ -116,31 +67,32 @@ public:
         manifest = bundle + QStringLiteral("/manifest.json");
         QDir().mkpath(path(QStringLiteral("corrupt/.ade/orchestration/R-20260101000000-000000")));
         corrupt = path(QStringLiteral("corrupt/.ade/orchestration/R-20260101000000-000000"));
-        writeBytes(corrupt + QStringLiteral("/manifest.json"), "{\"version\": 1, \"runId\": ");
+        writeWholeFile(corrupt + QStringLiteral("/manifest.json"), "{\"version\": 1, \"runId\": ");
         QDir().mkpath(path(QStringLiteral("plainfolder")));
-        writeBytes(path(QStringLiteral("ops-title.json")),
-                   R"([{"op":"replace","path":"/title","value":"Patched"}])");
-        writeBytes(path(QStringLiteral("ops-badjson.json")), "[{\"op\":");
-        writeBytes(path(QStringLiteral("ops-object.json")), R"({"op":"replace"})");
-        writeBytes(path(QStringLiteral("ops-unknown.json")),
-                   R"([{"op":"frobnicate","path":"/title","value":1}])");
-        writeBytes(path(QStringLiteral("ops-missing-path.json")),
-                   R"([{"op":"replace","path":"/title","value":"ok"},)"
-                   R"({"op":"replace","path":"/nope/deeper","value":1}])");
-        writeBytes(path(QStringLiteral("ops-runid.json")),
-                   R"([{"op":"replace","path":"/runId","value":"R-other"}])");
-        writeBytes(path(QStringLiteral("ops-dup-task.json")),
-                   R"([{"op":"add","path":"/tasks/-","value":{"id":"T-1","phaseId":"planning",)"
-                   R"("title":"a","description":"","status":"pending",)"
-                   R"("validationGate":{"required":false,"stepIds":[]}}},)"
-                   R"({"op":"add","path":"/tasks/-","value":{"id":"T-1","phaseId":"planning",)"
-                   R"("title":"b","description":"","status":"pending",)"
-                   R"("validationGate":{"required":false,"stepIds":[]}}}])");
-        writeBytes(path(QStringLiteral("a.json")), R"({"n":1,"list":[{"id":"x","v":1}]})");
-        writeBytes(path(QStringLiteral("b.json")), R"({"n":2,"list":[{"id":"x","v":3}]})");
-        writeBytes(path(QStringLiteral("scalar.json")), "41");
-        writeBytes(path(QStringLiteral("base-other.json")), R"({"version":1,"etag":"g9-other"})");
-        writeBytes(
+        writeWholeFile(path(QStringLiteral("ops-title.json")),
+                       R"([{"op":"replace","path":"/title","value":"Patched"}])");
+        writeWholeFile(path(QStringLiteral("ops-badjson.json")), "[{\"op\":");
+        writeWholeFile(path(QStringLiteral("ops-object.json")), R"({"op":"replace"})");
+        writeWholeFile(path(QStringLiteral("ops-unknown.json")),
+                       R"([{"op":"frobnicate","path":"/title","value":1}])");
+        writeWholeFile(path(QStringLiteral("ops-missing-path.json")),
+                       R"([{"op":"replace","path":"/title","value":"ok"},)"
+                       R"({"op":"replace","path":"/nope/deeper","value":1}])");
+        writeWholeFile(path(QStringLiteral("ops-runid.json")),
+                       R"([{"op":"replace","path":"/runId","value":"R-other"}])");
+        writeWholeFile(path(QStringLiteral("ops-dup-task.json")),
+                       R"([{"op":"add","path":"/tasks/-","value":{"id":"T-1","phaseId":"planning",)"
+                       R"("title":"a","description":"","status":"pending",)"
+                       R"("validationGate":{"required":false,"stepIds":[]}}},)"
+                       R"({"op":"add","path":"/tasks/-","value":{"id":"T-1","phaseId":"planning",)"
+                       R"("title":"b","description":"","status":"pending",)"
+                       R"("validationGate":{"required":false,"stepIds":[]}}}])");
+        writeWholeFile(path(QStringLiteral("a.json")), R"({"n":1,"list":[{"id":"x","v":1}]})");
+        writeWholeFile(path(QStringLiteral("b.json")), R"({"n":2,"list":[{"id":"x","v":3}]})");
+        writeWholeFile(path(QStringLiteral("scalar.json")), "41");
+        writeWholeFile(path(QStringLiteral("base-other.json")),
+                       R"({"version":1,"etag":"g9-other"})");
+        writeWholeFile(
             path(QStringLiteral("ops-root.json")),
             R"([{"op":"test","path":"","value":41},{"op":"replace","path":"","value":[42]}])");
         valid = true;
@@ -193,7 +145,7 @@ private:
         auto *process = new QProcess(this);
         connect(process, &QProcess::finished, this, [this, process](int code) {
             process->deleteLater();
-            const QList<Json> lines = parseLines(process->readAllStandardOutput());
+            const QList<Json> lines = jsonLines(process->readAllStandardOutput());
             if (code != 0 || lines.isEmpty()) {
                 m_failure = QStringLiteral("get failed with %1").arg(code);
                 return;
@@ -307,8 +259,8 @@ void tst_Cli::initCreatesRun()
     QCOMPARE(bundle, QDir(dir.path()).filePath(QStringLiteral(".ade/orchestration/") + runId));
     QVERIFY(QFileInfo(bundle + QStringLiteral("/artifacts/ui")).isDir());
     QVERIFY(QFileInfo(bundle + QStringLiteral("/artifacts/evidence")).isDir());
-    QCOMPARE(readBytes(bundle + QStringLiteral("/.gen")), QByteArray("1\n"));
-    const QByteArray plan = readBytes(bundle + QStringLiteral("/plan.md"));
+    QCOMPARE(readWholeFile(bundle + QStringLiteral("/.gen")), QByteArray("1\n"));
+    const QByteArray plan = readWholeFile(bundle + QStringLiteral("/plan.md"));
     const QByteArray planStart
         = QByteArray("# Login form\n\n<sub>run id: ") + runId.toUtf8() + QByteArray(" · lane: L-7");
     QVERIFY2(plan.startsWith(planStart), plan.constData());
@@ -341,10 +293,10 @@ void tst_Cli::initNeverOverwrites()
     // A second init makes a second run; runs lists both, oldest first.
     Fixture fixture;
     QVERIFY(fixture.valid);
-    const QByteArray before = readBytes(fixture.manifest);
+    const QByteArray before = readWholeFile(fixture.manifest);
     const Outcome second = runCli({QStringLiteral("init"), fixture.worktree()});
     QCOMPARE(second.exitCode, 0);
-    QCOMPARE(readBytes(fixture.manifest), before);
+    QCOMPARE(readWholeFile(fixture.manifest), before);
     const Outcome runs = runCli({QStringLiteral("runs"), fixture.worktree()});
     QCOMPARE(runs.first()["runs"].size(), std::size_t(2));
     // init into a path that is a file: not a folder.
@@ -694,8 +646,9 @@ void tst_Cli::errors()
     QFETCH(QString, message);
     Fixture fixture;
     QVERIFY(fixture.valid);
-    const QByteArray manifestBefore = readBytes(fixture.manifest);
-    const QByteArray corruptBefore = readBytes(fixture.corrupt + QStringLiteral("/manifest.json"));
+    const QByteArray manifestBefore = readWholeFile(fixture.manifest);
+    const QByteArray corruptBefore
+        = readWholeFile(fixture.corrupt + QStringLiteral("/manifest.json"));
     const QStringList folderBefore
         = QDir(fixture.bundle).entryList(QDir::AllEntries | QDir::Hidden);
 
@@ -712,8 +665,8 @@ void tst_Cli::errors()
     if (arguments.contains(QStringLiteral("{file:ops-missing-path.json}")))
         QCOMPARE(outcome.first().value("opIndex", -1), 1);
 
-    QCOMPARE(readBytes(fixture.manifest), manifestBefore);
-    QCOMPARE(readBytes(fixture.corrupt + QStringLiteral("/manifest.json")), corruptBefore);
+    QCOMPARE(readWholeFile(fixture.manifest), manifestBefore);
+    QCOMPARE(readWholeFile(fixture.corrupt + QStringLiteral("/manifest.json")), corruptBefore);
     QCOMPARE(QDir(fixture.bundle).entryList(QDir::AllEntries | QDir::Hidden), folderBefore);
 }
 
@@ -739,13 +692,13 @@ void tst_Cli::watchSeesExternalChange()
     QTRY_VERIFY_WITH_TIMEOUT(out.contains(expected), kTimeoutMs);
 
     // A foreign runId suspends the run; its own manifest coming back resumes it.
-    const QByteArray own = readBytes(fixture.manifest);
+    const QByteArray own = readWholeFile(fixture.manifest);
     QByteArray foreign = own;
     foreign.replace(fixture.bundle.section(u'/', -1).toUtf8(), "R-foreign-checkout");
-    QVERIFY(writeBytes(fixture.manifest, foreign));
+    QVERIFY(writeWholeFile(fixture.manifest, foreign));
     QTRY_VERIFY_WITH_TIMEOUT(out.contains(R"({"event":"lifecycle","state":"suspended")"),
                              kTimeoutMs);
-    QVERIFY(writeBytes(fixture.manifest, own));
+    QVERIFY(writeWholeFile(fixture.manifest, own));
     QTRY_VERIFY_WITH_TIMEOUT(out.contains(R"({"event":"lifecycle","state":"resumed")"), kTimeoutMs);
 
     watch.terminate(); // SIGTERM: a clean end, exit status 0
@@ -787,7 +740,7 @@ void tst_Cli::serveAndPatchLoseNothing()
         pending += serve.readAllStandardOutput();
         qsizetype newline = 0;
         while ((newline = pending.indexOf('\n')) >= 0) {
-            const QList<Json> lines = parseLines(pending.left(newline));
+            const QList<Json> lines = jsonLines(pending.left(newline));
             pending.remove(0, newline + 1);
             if (lines.isEmpty())
                 continue;
@@ -857,7 +810,7 @@ void tst_Cli::diffWords()
     Fixture fixture;
     QVERIFY(fixture.valid);
     const QString before = fixture.path(QStringLiteral("before.json"));
-    QVERIFY(writeBytes(before, readBytes(fixture.manifest)));
+    QVERIFY(writeWholeFile(before, readWholeFile(fixture.manifest)));
     const Outcome patched
         = runCli({QStringLiteral("patch"), fixture.bundle, QStringLiteral("--if-match"),
                   fixture.etag, QStringLiteral("--ops"), QStringLiteral("-")},
@@ -948,16 +901,16 @@ void tst_Cli::patchRebase()
     const Outcome read = runCli({QStringLiteral("get"), fixture.bundle});
     QCOMPARE(read.exitCode, 0);
     const QString basePath = fixture.path(QStringLiteral("base.json"));
-    QVERIFY(writeBytes(basePath, read.out));
+    QVERIFY(writeWholeFile(basePath, read.out));
     const QString baseEtag = QString::fromStdString(str(read.first(), "etag"));
     QString theirEtag = baseEtag;
     if (!theirs.isEmpty()) {
         theirEtag = commit(baseEtag, theirs);
         QVERIFY(!theirEtag.isEmpty());
     }
-    const QByteArray before = readBytes(fixture.manifest);
+    const QByteArray before = readWholeFile(fixture.manifest);
     const QString minePath = fixture.path(QStringLiteral("mine.json"));
-    QVERIFY(writeBytes(minePath, mine));
+    QVERIFY(writeWholeFile(minePath, mine));
 
     const Outcome outcome = runCli(
         {QStringLiteral("patch"), fixture.bundle, QStringLiteral("--if-match"), baseEtag,
@@ -971,7 +924,7 @@ void tst_Cli::patchRebase()
         QCOMPARE(compact(answer.value(it.key(), Json())), compact(it.value()));
     if (exitCode != 0) {
         QCOMPARE(QString::fromStdString(str(answer, "etag")), theirEtag);
-        QCOMPARE(readBytes(fixture.manifest), before);
+        QCOMPARE(readWholeFile(fixture.manifest), before);
         QCOMPARE(QDir(fixture.bundle).entryList({QStringLiteral("*.tmp")}, QDir::Files),
                  QStringList());
         return;
@@ -980,7 +933,7 @@ void tst_Cli::patchRebase()
     if (theirEtag != baseEtag)
         QCOMPARE(QString::fromStdString(str(answer, "rebasedOnto")), theirEtag);
     // Exactly the other writer's version with my ops applied, plus the commit's bookkeeping.
-    const QByteArray after = readBytes(fixture.manifest);
+    const QByteArray after = readWholeFile(fixture.manifest);
     const Json written = Json::parse(after.toStdString());
     Result<JsonPatch> ops = JsonPatch::fromJson(Json::parse(mine.toStdString()));
     RUNBOARD_VERIFY_OK(ops);
@@ -1040,7 +993,7 @@ public:
             m_pending += m_process.readAllStandardOutput();
             const qsizetype end = m_pending.lastIndexOf('\n');
             if (end >= 0) {
-                m_lines += parseLines(m_pending.left(end + 1));
+                m_lines += jsonLines(m_pending.left(end + 1));
                 m_pending.remove(0, end + 1);
             }
         }
@@ -1100,7 +1053,7 @@ void tst_Cli::serveRebasesAndReportsOverwrites()
 
     // A writer without the protocol replaces serve's commit with one built on the version
     // before it: serve says so.
-    const QByteArray beforeOurs = readBytes(fixture.manifest);
+    const QByteArray beforeOurs = readWholeFile(fixture.manifest);
     const Json ours = serve.request(Json{
         {"cmd", "patch"},
         {"ifMatch", str(rebased, "etag")},
@@ -1117,7 +1070,7 @@ void tst_Cli::serveRebasesAndReportsOverwrites()
                                     {"patchKindSummary", "/title×1"}});
     const std::string text = JsonWriter::write(stale);
     const QString temp = fixture.bundle + QStringLiteral("/manifest.json.stale.tmp");
-    QVERIFY(writeBytes(temp, QByteArray(text.data(), qsizetype(text.size()))));
+    QVERIFY(writeWholeFile(temp, QByteArray(text.data(), qsizetype(text.size()))));
     // As ADE writes: a temp file renamed over the manifest, which is never missing.
     QCOMPARE(std::rename(QFile::encodeName(temp).constData(),
                          QFile::encodeName(fixture.manifest).constData()),

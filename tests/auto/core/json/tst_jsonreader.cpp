@@ -19,6 +19,7 @@
 #include <vector>
 
 #ifdef Q_OS_UNIX
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -135,6 +136,8 @@ private Q_SLOTS:
     void enginesAgreeOnCorpus();
     void readFileMissing();
     void readFileDirectory();
+    void readFileRefusesSpecialFilesWithoutBlocking_data();
+    void readFileRefusesSpecialFilesWithoutBlocking();
     void readFileWithoutPermission();
     void readFileInvalidJson();
     void readFileTooLarge();
@@ -484,6 +487,32 @@ void tst_JsonReader::readFileDirectory()
     QVERIFY2(result.error().message.contains(QDir::toNativeSeparators(dir.path())),
              qPrintable(result.error().message));
     QVERIFY2(result.error().message.contains(QStringLiteral("directory")),
+             qPrintable(result.error().message));
+}
+
+void tst_JsonReader::readFileRefusesSpecialFilesWithoutBlocking_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("FIFO") << QStringLiteral("fifo");
+    QTest::newRow("character device") << QStringLiteral("device");
+}
+
+// A file in a run folder is anybody's to replace: a FIFO in place of heartbeats.json must not
+// hang the reader waiting for a writer, and a device is no document.
+void tst_JsonReader::readFileRefusesSpecialFilesWithoutBlocking()
+{
+    QFETCH(QString, kind);
+    QTemporaryDir dir;
+    QString path = dir.filePath(QStringLiteral("special.json"));
+    if (kind == QStringLiteral("fifo"))
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0644), 0);
+    else
+        path = QStringLiteral("/dev/zero");
+    const Result<Json> result = JsonReader::readFile(path);
+    QVERIFY(!result.isOk());
+    QCOMPARE(result.error().code, ErrorCode::IoError);
+    QVERIFY2(result.error().message.contains(path)
+                 && result.error().message.contains(QStringLiteral("not a regular file")),
              qPrintable(result.error().message));
 }
 
