@@ -13,8 +13,6 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
-#include <csignal>
-
 namespace {
 
 QString overview(const std::vector<std::unique_ptr<runboard::cli::Command>> &commands)
@@ -39,10 +37,6 @@ QString overview(const std::vector<std::unique_ptr<runboard::cli::Command>> &com
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    // Past a file-size limit (ulimit -f) a write fails with EFBIG, an io_error the commit
-    // reports and cleans up after, instead of a SIGXFSZ that kills the process mid-commit and
-    // leaves its temp file and lock behind.
-    std::signal(SIGXFSZ, SIG_IGN);
     QCoreApplication::setApplicationName(QStringLiteral("runboard-cli"));
     QCoreApplication::setApplicationVersion(runboard::version());
 

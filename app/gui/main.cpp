@@ -22,7 +22,6 @@
 #include <QTimer>
 #include <QTreeView>
 
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
@@ -86,10 +85,6 @@ const char *const kTabFileNames[]
 
 int main(int argc, char *argv[])
 {
-    // Past a file-size limit (ulimit -f) a write fails with EFBIG, an io_error the commit
-    // reports and cleans up after, instead of a SIGXFSZ that kills the process mid-commit and
-    // leaves its temp file and lock behind.
-    std::signal(SIGXFSZ, SIG_IGN);
     // Answer --version without a display, so packaging checks work on headless machines.
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {

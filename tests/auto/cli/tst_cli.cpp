@@ -383,7 +383,7 @@ void tst_Cli::verboseTellsWhyAPatchConflicted()
          QStringLiteral("g0-stale"), QStringLiteral("--ops"), QStringLiteral("-"),
          QStringLiteral("--session"), QStringLiteral("S-lead")});
     const QByteArray ops = R"([{"op":"replace","path":"/title","value":"Mine"}])";
-    const QByteArray before = readBytes(fixture.manifest);
+    const QByteArray before = readWholeFile(fixture.manifest);
 
     const Outcome quiet = runCli(stale, ops);
     QCOMPARE(quiet.exitCode, 3);
@@ -401,7 +401,7 @@ void tst_Cli::verboseTellsWhyAPatchConflicted()
                      QStringLiteral("runboard.lock: released")})
         QVERIFY2(log.contains(step), qPrintable(step + QStringLiteral(" not in:\n") + log));
     QVERIFY(log.indexOf(QStringLiteral("lock: taken")) < log.indexOf(QStringLiteral("moved on")));
-    QCOMPARE(readBytes(fixture.manifest), before);
+    QCOMPARE(readWholeFile(fixture.manifest), before);
 }
 
 // `show` on a run whose manifest.json is a FIFO used to wait for a writer for good.
@@ -426,7 +426,7 @@ void tst_Cli::aFileSizeLimitIsAnIoError()
 {
     Fixture fixture;
     QVERIFY(fixture.valid);
-    const QByteArray before = readBytes(fixture.manifest);
+    const QByteArray before = readWholeFile(fixture.manifest);
     const qint64 limit = 1024; // the lock file fits; the manifest's temp file does not
     QVERIFY(before.size() > limit);
 
@@ -443,12 +443,12 @@ void tst_Cli::aFileSizeLimitIsAnIoError()
     QVERIFY(process.waitForFinished(kTimeoutMs));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit); // not killed by SIGXFSZ
     QCOMPARE(process.exitCode(), 8);
-    const QList<Json> lines = parseLines(process.readAllStandardOutput());
+    const QList<Json> lines = jsonLines(process.readAllStandardOutput());
     QCOMPARE(lines.size(), 1);
     QCOMPARE(str(lines.first(), "error"), std::string("io_error"));
     const QByteArray err = process.readAllStandardError();
     QVERIFY2(err.contains("File too large") && err.contains(".tmp"), err.constData());
-    QCOMPARE(readBytes(fixture.manifest), before);
+    QCOMPARE(readWholeFile(fixture.manifest), before);
     QCOMPARE(QDir(fixture.bundle).entryList({QStringLiteral("*.tmp")}, QDir::Files), QStringList());
     QVERIFY(!QFile::exists(fixture.manifest + QStringLiteral(".lock")));
 
@@ -461,7 +461,7 @@ void tst_Cli::aFileSizeLimitIsAnIoError()
     QVERIFY(finished.waitForFinished());
     const QString leftover
         = fixture.bundle + QStringLiteral("/manifest.json.%1.1753176615120.k3j2a.tmp").arg(deadPid);
-    QVERIFY(writeBytes(leftover, QByteArray(100 * 1024, ' ')));
+    QVERIFY(writeWholeFile(leftover, QByteArray(100 * 1024, ' ')));
     const Outcome after = runCli(fixture.expand(
         {QStringLiteral("patch"), QStringLiteral("{bundle}"), QStringLiteral("--if-match"),
          QStringLiteral("{etag}"), QStringLiteral("--ops"), QStringLiteral("{file:ops-title.json}"),
