@@ -181,8 +181,13 @@ void tst_LongLife::tenThousandChangesAndCommitsKeepMemoryAndDescriptorsFlat()
             fdsAfterWarmUp = openDescriptors();
         }
     }
-    // Let the last chores and queued deliveries finish before counting.
-    QTRY_COMPARE(openDescriptors(), fdsAfterWarmUp);
+    // Let the last chores and queued deliveries finish before counting. The count after the
+    // warm-up may include a commit's transient descriptors (the lock file until the chores
+    // release it, a temp file): none may have been added since, fewer is the same at rest.
+    QTRY_VERIFY2(openDescriptors() <= fdsAfterWarmUp,
+                 qPrintable(QStringLiteral("%1 descriptors open, %2 after the warm-up")
+                                .arg(openDescriptors())
+                                .arg(fdsAfterWarmUp)));
     const qint64 rssAtEnd = residentBytes();
     qInfo("%d changes and commits in %lld ms; RSS %lld KiB after %d, %lld KiB at the end; %d "
           "descriptors",
