@@ -18,6 +18,7 @@ public:
     Snapshot::Source source = Snapshot::Source::Initial;
     quint64 sequence = 0;
     QDateTime observedAt;
+    DocumentChanges changes;
 };
 
 namespace {
@@ -41,7 +42,7 @@ QString stringMember(const Json &doc, const char *key)
 Snapshot::Snapshot() : d(new SnapshotData) {}
 
 Snapshot::Snapshot(FileSnapshot file, std::shared_ptr<const Json> document, Json heartbeats,
-                   Source source, quint64 sequence, QDateTime observedAt)
+                   Source source, quint64 sequence, QDateTime observedAt, DocumentChanges changes)
     : d(new SnapshotData)
 {
     d->file = std::move(file);
@@ -50,6 +51,7 @@ Snapshot::Snapshot(FileSnapshot file, std::shared_ptr<const Json> document, Json
     d->source = source;
     d->sequence = sequence;
     d->observedAt = std::move(observedAt);
+    d->changes = std::move(changes);
 }
 
 Snapshot::Snapshot(const Snapshot &other) = default;
@@ -101,6 +103,11 @@ QDateTime Snapshot::observedAt() const
     return d->observedAt;
 }
 
+const DocumentChanges &Snapshot::changes() const
+{
+    return d->changes;
+}
+
 QString Snapshot::runId() const
 {
     return stringMember(document(), "runId");
@@ -121,8 +128,8 @@ qint64 Snapshot::serverGeneration() const
 
 Snapshot Snapshot::withHeartbeats(Json heartbeats, quint64 sequence) const
 {
-    return Snapshot(d->file, d->document, std::move(heartbeats), d->source, sequence,
-                    d->observedAt);
+    return Snapshot(d->file, d->document, std::move(heartbeats), d->source, sequence, d->observedAt,
+                    d->changes);
 }
 
 } // namespace runboard

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "documentchanges.h"
 #include "guardedfile.h"
 #include "json.h"
 
@@ -28,7 +29,8 @@ public:
 
     Snapshot();
     Snapshot(FileSnapshot file, std::shared_ptr<const Json> document, Json heartbeats,
-             Source source, quint64 sequence, QDateTime observedAt);
+             Source source, quint64 sequence, QDateTime observedAt,
+             DocumentChanges changes = DocumentChanges());
     Snapshot(const Snapshot &other);
     Snapshot &operator=(const Snapshot &other);
     ~Snapshot();
@@ -43,6 +45,9 @@ public:
     Source source() const;
     quint64 sequence() const; // strictly increasing per open run
     QDateTime observedAt() const;
+    // What differs from the document published before this one (changes().isRelativeTo() tells
+    // whether a view's document is that one; unknown for the first): views update only that.
+    const DocumentChanges &changes() const;
 
     QString runId() const;
     QString etag() const;

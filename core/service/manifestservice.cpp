@@ -191,7 +191,8 @@ Result<Snapshot> ManifestService::patchRebasingLocked(const ManifestStore::Patch
             judged.rebase = [&, judge = attempt.rebase](const ManifestStore::Loaded &newest) {
                 Result<void> verdict = judge(newest);
                 if (verdict.isOk())
-                    newestSeen = makeSnapshotLocked(newest, Snapshot::Source::External);
+                    newestSeen
+                        = makeSnapshotLocked(newest, Snapshot::Source::External, Changes::Skip);
                 return verdict;
             };
         }
@@ -489,7 +490,8 @@ void ManifestService::rememberCommitLocked(const ManifestStore::PatchRequest &re
                    == m_ownCommits.back().etag) {
             m_ownCommits.clear();
         } else {
-            judgeOwnCommitsLocked(makeSnapshotLocked(committed.base, Snapshot::Source::External));
+            judgeOwnCommitsLocked(
+                makeSnapshotLocked(committed.base, Snapshot::Source::External, Changes::Skip));
         }
     }
     const Json &result = *committed.result.document;
@@ -640,10 +642,15 @@ void ManifestService::scheduleSettleLocked()
 }
 
 Snapshot ManifestService::makeSnapshotLocked(const ManifestStore::Loaded &loaded,
-                                             Snapshot::Source source)
+                                             Snapshot::Source source, Changes changes)
 {
+    // The comparison with the version shown so far is made here, on the service thread, once,
+    // so that no view has to compare whole documents on the GUI thread.
+    DocumentChanges described;
+    if (changes == Changes::Describe && loaded.document)
+        described = DocumentChanges::between(m_snapshot.sharedDocument(), *loaded.document);
     return Snapshot(loaded.file, loaded.document, readHeartbeatsLocked(), source, ++m_sequence,
-                    m_options.clock());
+                    m_options.clock(), std::move(described));
 }
 
 Json ManifestService::readHeartbeatsLocked()

@@ -184,7 +184,11 @@ private:
     void announceLocked(Lifecycle event, const QString &message);
     void setStateLocked(State state, const QString &message);
     void scheduleSettleLocked();
-    Snapshot makeSnapshotLocked(const ManifestStore::Loaded &loaded, Snapshot::Source source);
+    // Describe: the snapshot says what differs from m_snapshot's document (one comparison of
+    // the two); Skip for snapshots that are judged but never published.
+    enum class Changes { Describe, Skip };
+    Snapshot makeSnapshotLocked(const ManifestStore::Loaded &loaded, Snapshot::Source source,
+                                Changes changes = Changes::Describe);
     Json readHeartbeatsLocked();
     bool refreshPlanLocked();
 

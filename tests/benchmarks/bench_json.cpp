@@ -19,6 +19,7 @@
 //
 // Thread: single-threaded; the QCoreApplication exists for QProcess.
 
+#include "documentchanges.h"
 #include "jsondiff.h"
 #include "jsonpatch.h"
 #include "jsonpointer.h"
@@ -85,6 +86,11 @@ std::size_t observe(const Result<Json> &result)
 {
     return result.isOk() ? result->size() : 0;
 }
+std::size_t observe(const DocumentChanges &changes)
+{
+    return changes.changedMembers().size();
+}
+
 std::size_t observe(const JsonPatch &patch)
 {
     return patch.operations().size();
@@ -132,6 +138,7 @@ struct Figures
     Stats copy;
     Stats patch;
     Stats diff;
+    Stats changes; // DocumentChanges::between, what the service adds to every snapshot
     std::size_t diffOperations = 0;
     bool roundTrip = false;
     std::size_t firstDifference = 0;
@@ -314,6 +321,14 @@ bool measureCase(Case &c, int warmup, QString *problem)
     c.figures.copy = measure(warmup, n, [&] { return Json(doc); });
     c.figures.patch = measure(warmup, n, [&] { return patch.apply(doc); });
     c.figures.diff = measure(warmup, n, [&] { return jsonDiff(doc, changed); });
+    const auto base = std::make_shared<const Json>(doc);
+    const DocumentChanges found = DocumentChanges::between(base, changed);
+    const std::vector<std::size_t> *positions = found.changedElements("tasks");
+    if (!positions || *positions != std::vector<std::size_t>{tasks.size() / 2}) {
+        *problem = QStringLiteral("DocumentChanges did not name exactly the changed task");
+        return false;
+    }
+    c.figures.changes = measure(warmup, n, [&] { return DocumentChanges::between(base, changed); });
     return true;
 }
 
@@ -386,6 +401,7 @@ void printTable(const std::vector<Case> &cases)
     row(QStringLiteral("deep copy"), &Figures::copy);
     row(QStringLiteral("one-op patch (copy + apply)"), &Figures::patch);
     row(QStringLiteral("jsonDiff, one task field"), &Figures::diff);
+    row(QStringLiteral("DocumentChanges, one task field"), &Figures::changes);
 }
 
 // Prints the verdicts; returns false when a target was missed.

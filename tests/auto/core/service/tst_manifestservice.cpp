@@ -135,6 +135,7 @@ private Q_SLOTS:
     void opensAndPublishesTheInitialSnapshot();
     void refusesToOpenWhatIsNotARun();
     void anExternalChangeAppearsByItself();
+    void ownCommitsSayWhichTaskTheyChanged();
     void ownWritesAreNotEchoed();
     void aManifestAndPlanChangedTogetherBothArrive();
     void aHandEditKeepingTheEtagIsAnExternalChange();
@@ -225,6 +226,47 @@ void tst_ManifestService::anExternalChangeAppearsByItself()
     QCOMPARE(seen.etag(), QStringLiteral("g2-external"));
     QCOMPARE(seen.document().at("title").get<std::string>(), std::string("Changed elsewhere"));
     QVERIFY(seen.sequence() > snapshotsIn(*m_snapshots).constFirst().sequence());
+    // It says what differs from the version published before it, worked out on the service's
+    // thread so that no view compares whole documents.
+    const Snapshot first = snapshotsIn(*m_snapshots).constFirst();
+    QVERIFY(!first.changes().isKnown());
+    QVERIFY(seen.changes().isRelativeTo(first.sharedDocument()));
+    QVERIFY(seen.changes().mayDiffer("title"));
+    QVERIFY(seen.changes().mayDiffer("etag"));
+    QVERIFY(!seen.changes().mayDiffer("tasks"));
+}
+
+void tst_ManifestService::ownCommitsSayWhichTaskTheyChanged()
+{
+    start();
+    ManifestStore::PatchRequest add;
+    add.ifMatchEtag = m_service->snapshot().etag();
+    add.actor = Actor{ActorRole::Lead, QStringLiteral("S-lead")};
+    add.operations = Json::array();
+    for (const char *id : {"T-1", "T-2", "T-3"}) {
+        add.operations.push_back(
+            {{"op", "add"},
+             {"path", "/tasks/-"},
+             {"value",
+              {{"id", id},
+               {"phaseId", "developing"},
+               {"title", "A task"},
+               {"description", "Do it"},
+               {"status", "pending"},
+               {"validationGate", {{"required", false}, {"stepIds", Json::array()}}}}}});
+    }
+    const Result<Snapshot> added = m_service->patch(add);
+    RUNBOARD_VERIFY_OK(added);
+    QCOMPARE(added->changes().changedElements("tasks"), nullptr); // the array grew
+
+    ManifestStore::PatchRequest request
+        = replacePatch(added->etag(), "/tasks/{id:T-2}/title", "Renamed by the window");
+    const Result<Snapshot> mine = m_service->patch(request);
+    RUNBOARD_VERIFY_OK(mine);
+    QVERIFY(mine->changes().isRelativeTo(added->sharedDocument()));
+    QCOMPARE(*mine->changes().changedElements("tasks"), std::vector<std::size_t>{1});
+    QVERIFY(mine->changes().mayDiffer("history"));
+    QVERIFY(!mine->changes().mayDiffer("agents"));
 }
 
 void tst_ManifestService::ownWritesAreNotEchoed()

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+//
+// DocumentChanges: one pass over two documents, comparing member by member and, inside arrays
+// whose elements kept their keys, element by element. The cost is that of `before == after`
+// (each equal part is walked once); what it buys is that every view afterwards costs only what
+// changed. Keys are the fields the manifest's arrays are addressed by ("id" for tasks, phases
+// and history, "sessionId" for agents); an element without either key matches another without
+// one, so an array of plain values is compared position by position too.
+
+#include "documentchanges.h"
+
+#include <algorithm>
+
+namespace runboard {
+
+namespace {
+
+// The element's key as a view into it; empty for none.
+std::string_view keyOf(const Json &element)
+{
+    if (!element.is_object())
+        return {};
+    for (const char *field : {"id", "sessionId"}) {
+        const auto found = element.find(field);
+        if (found != element.end() && found->is_string())
+            return found->get_ref<const std::string &>();
+    }
+    return {};
+}
+
+} // namespace
+
+DocumentChanges DocumentChanges::between(const std::shared_ptr<const Json> &before,
+                                         const Json &after)
+{
+    DocumentChanges changes;
+    if (!before || !before->is_object() || !after.is_object())
+        return changes;
+    changes.m_base = before;
+    changes.m_known = true;
+    for (auto member = after.begin(); member != after.end(); ++member) {
+        const auto old = before->find(member.key());
+        if (old == before->end()) {
+            changes.m_members.push_back({member.key(), false, {}});
+            continue;
+        }
+        const Json &was = *old;
+        const Json &now = *member;
+        if (was.is_array() && now.is_array() && was.size() == now.size()) {
+            std::vector<std::size_t> differing;
+            bool sameKeys = true;
+            for (std::size_t i = 0; i < now.size(); ++i) {
+                if (keyOf(was[i]) != keyOf(now[i])) {
+                    sameKeys = false;
+                    break;
+                }
+                if (was[i] != now[i])
+                    differing.push_back(i);
+            }
+            if (sameKeys) {
+                if (!differing.empty())
+                    changes.m_members.push_back({member.key(), true, std::move(differing)});
+                continue;
+            }
+        }
+        if (was != now)
+            changes.m_members.push_back({member.key(), false, {}});
+    }
+    for (auto member = before->begin(); member != before->end(); ++member) {
+        if (!after.contains(member.key()))
+            changes.m_members.push_back({member.key(), false, {}});
+    }
+    return changes;
+}
+
+bool DocumentChanges::isRelativeTo(const std::shared_ptr<const Json> &document) const
+{
+    // Ownership, not address: the weak reference keeps the control block, so no later document
+    // can be mistaken for the earlier one.
+    return m_known && document && !m_base.owner_before(document) && !document.owner_before(m_base);
+}
+
+bool DocumentChanges::mayDiffer(std::string_view name) const
+{
+    return !m_known || find(name) != nullptr;
+}
+
+const std::vector<std::size_t> *DocumentChanges::changedElements(std::string_view name) const
+{
+    static const std::vector<std::size_t> kNone;
+    if (!m_known)
+        return nullptr;
+    const Member *member = find(name);
+    if (!member)
+        return &kNone;
+    return member->elementsKnown ? &member->elements : nullptr;
+}
+
+std::vector<std::string> DocumentChanges::changedMembers() const
+{
+    std::vector<std::string> names;
+    names.reserve(m_members.size());
+    for (const Member &member : m_members)
+        names.push_back(member.name);
+    return names;
+}
+
+const DocumentChanges::Member *DocumentChanges::find(std::string_view name) const
+{
+    const auto found = std::find_if(m_members.begin(), m_members.end(),
+                                    [name](const Member &member) { return member.name == name; });
+    return found == m_members.end() ? nullptr : &*found;
+}
+
+} // namespace runboard
