@@ -64,10 +64,15 @@ void AgentModel::setSnapshot(const Snapshot &snapshot, const QDateTime &now)
 {
     // Most snapshots change a task, not an agent: one comparison of the agents array, and the
     // rows only follow the clock.
-    const Json *before = agentsOf(m_manifest.document());
-    const Json *after = agentsOf(snapshot.sharedDocument());
-    const bool sameAgents
-        = m_manifest.document() && (before && after ? *before == *after : before == after);
+    bool sameAgents = false;
+    if (snapshot.changes().isRelativeTo(m_manifest.document())) {
+        sameAgents = !snapshot.changes().mayDiffer("agents");
+    } else {
+        const Json *before = agentsOf(m_manifest.document());
+        const Json *after = agentsOf(snapshot.sharedDocument());
+        sameAgents
+            = m_manifest.document() && (before && after ? *before == *after : before == after);
+    }
     if (sameAgents && snapshot.heartbeats() == m_heartbeats) {
         m_manifest = Manifest(snapshot.sharedDocument(), snapshot.heartbeats());
         setNow(now);

@@ -14,11 +14,15 @@
 //   a bar over the last good state and disable editing until the run resumes, when the bar goes.
 //   Rollbacks and failed patches go to a second, closable bar and to the event log.
 // - Scale (bench_gui, docs/benchmarks.md): with 10,000 tasks a snapshot must reach the screen in
-//   a few milliseconds. Every model skips what did not change (a heartbeats-only snapshot keeps
-//   the document; TaskModel compares per task), the `opened` that follows the first snapshot is
-//   not shown twice, and the document a snapshot replaces is freed in a worker: VersionDiffs
-//   takes the previous snapshot into its diff job, so the job, not the GUI thread, drops the last
-//   reference to megabytes of JSON nodes.
+//   a few milliseconds, so a snapshot costs what changed, not what the run holds. The service
+//   says what differs from the version shown (Snapshot::changes(), worked out on its thread):
+//   TaskModel rebuilds only the tasks it names, and the agents, validation and Raw views skip
+//   members it does not name (each compares for itself when the changes are not relative to its
+//   document). Clock-driven cells (ages, leases, stalls) move on the 1 s tick only: a snapshot is
+//   shown at the tick's time (m_modelNow), so it never recomputes every agent and lease. The
+//   `opened` that follows the first snapshot is not shown twice, and the document a snapshot
+//   replaces is freed in a worker: VersionDiffs takes the previous snapshot into its diff job,
+//   so the job, not the GUI thread, drops the last reference to megabytes of JSON nodes.
 // - Another run, or none, starts from an empty dashboard: setRun() clears every tab, both bars,
 //   the event log and the header, so a closed run never stays on screen.
 // Invariants: m_snapshot is the newest snapshot shown (null when no run is shown);
@@ -364,6 +368,7 @@ void RunView::clearRun()
     Snapshot last = std::exchange(m_snapshot, Snapshot());
     m_shownDocument.reset();
     m_lastChangeAt = QDateTime();
+    m_modelNow = QDateTime();
     m_lastChangeSource = Snapshot::Source::Initial;
     m_taskModel->clear();
     m_agentModel->clear();
@@ -513,7 +518,9 @@ void RunView::onSnapshot(const Snapshot &snapshot)
     if (snapshot.isNull())
         return;
     Snapshot previous = std::exchange(m_snapshot, snapshot);
-    const QDateTime now = m_clock();
+    if (!m_modelNow.isValid())
+        m_modelNow = m_clock();
+    const QDateTime now = m_modelNow;
     const bool newDocument = snapshot.sharedDocument() != m_shownDocument;
     if (newDocument) {
         m_shownDocument = snapshot.sharedDocument();
@@ -527,17 +534,20 @@ void RunView::onSnapshot(const Snapshot &snapshot)
     m_eventModel->setSnapshot(snapshot, now);
     if (newDocument) {
         m_historyModel->setSnapshot(snapshot);
-        m_validationModel->setDocument(snapshot.sharedDocument());
+        m_validationModel->setDocument(snapshot.sharedDocument(), snapshot.changes());
         m_rawView->setDocument(snapshot.sharedDocument());
         updateHeader();
         updateTaskDetails();
     }
     updateLastChange();
-    // Every model has let go of the previous document: the diff job frees it off this thread.
+    Q_EMIT snapshotShown(snapshot);
+    // Every model, and every listener of snapshotShown (the patch editor's base), has let go of
+    // the previous document by now: the diff job is its last holder and frees it off this
+    // thread. (A job that describes one task ends within a millisecond: handed over before a
+    // listener let go, the listener would free megabytes here.)
     m_versions->addVersion(std::move(previous), snapshot);
     if (newDocument)
         updateHistoryDetails();
-    Q_EMIT snapshotShown(snapshot);
 }
 
 void RunView::watchColumns(QTreeView *view)
@@ -667,6 +677,7 @@ void RunView::openPlanLink(const QUrl &url)
 void RunView::tick()
 {
     const QDateTime now = m_clock();
+    m_modelNow = now;
     if (!m_snapshot.isNull()) {
         m_taskModel->setNow(now);
         m_agentModel->setNow(now);

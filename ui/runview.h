@@ -165,6 +165,7 @@ private:
     std::shared_ptr<const Json> m_shownDocument;
     QDateTime m_lastChangeAt;
     Snapshot::Source m_lastChangeSource = Snapshot::Source::Initial;
+    QDateTime m_modelNow; // the time the models show: set by the tick (and the first snapshot)
     QString m_title;
     bool m_editingAllowed = false;
     QSet<QTreeView *> m_columnsToFit; // rows arrived since the last fit

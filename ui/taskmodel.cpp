@@ -3,15 +3,16 @@
 // TaskModel: the tasks table.
 //
 // Design considerations
-// - A run has up to tens of thousands of tasks and a snapshot usually changes one. A snapshot
-//   therefore costs one pass over the tasks that compares each task's JSON object in the new
-//   document with the one shown (both immutable; the shown one is kept alive by m_manifest), and
-//   only rows whose task differs are rebuilt and handed to RowModel::setRowCells(), which emits
-//   one dataChanged over the changed columns. Only when tasks were added, removed or reordered
-//   does the whole list go through RowModel::setRows(). The model never resets after the first
-//   fill. At 10,000 tasks that pass is most of what a snapshot costs the GUI thread (it touches
-//   two 10 MB trees; bench_gui), so nothing else walks every task: task counts per status are
-//   kept up to date with the rows for the Overview.
+// - A run has up to tens of thousands of tasks and a snapshot usually changes one. Only rows
+//   whose task differs are rebuilt and handed to RowModel::setRowCells(), which emits one
+//   dataChanged over the changed columns. Which tasks differ comes from the snapshot when its
+//   changes are relative to the document shown (the service compared the two versions on its
+//   thread: then a one-task change costs one task here); otherwise one pass compares each
+//   task's JSON object with the one shown (both immutable; the shown one is kept alive by
+//   m_manifest), ~6 ms over two 10 MB trees, half of it on a worker. Only when tasks were added,
+//   removed or reordered does the whole list go through RowModel::setRows(). The model never
+//   resets after the first fill. Nothing else walks every task's JSON: task counts per status
+//   are kept up to date with the rows for the Overview.
 // - "Gate" is PatchPolicy's answer, not a re-implementation: the table must agree with what a
 //   done-patch would be told. Asked about one task of the whole manifest, the policy looks the
 //   task up and scans the whole checklist, which over every task is quadratic (seconds at
@@ -244,7 +245,7 @@ void TaskModel::setSnapshot(const Snapshot &snapshot, const QDateTime &now)
         setNow(now);
         return;
     }
-    update(std::move(document), now, Marking::Mark);
+    update(std::move(document), now, Marking::Mark, &snapshot.changes());
 }
 
 void TaskModel::clear()
@@ -297,7 +298,8 @@ void TaskModel::setNow(const QDateTime &now)
     setRowCells(std::move(changes), Marking::DontMark);
 }
 
-void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &now, Marking marking)
+void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &now, Marking marking,
+                       const DocumentChanges *changes)
 {
     const Json *json = document.get();
     const Json *strategy = memberOf(json, "validationStrategy");
@@ -339,20 +341,41 @@ void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &no
         return result;
     };
     const int common = int(qMin(entries.size(), m_sources.size()));
-    const int half = common / 2;
+    int matched = common;
+    QList<int> differing;
     bool strategySame = true;
-    QFuture<Compared> headJob = QtConcurrent::run([&] {
-        strategySame = sameJson(m_strategy, strategy);
-        return compareRange(0, half);
-    });
-    const Compared tail = compareRange(half, common);
-    headJob.waitForFinished();
-    const Compared head = headJob.result();
-    const int matched = head.stop >= 0 ? head.stop : tail.stop >= 0 ? tail.stop : common;
-    QList<int> differing = head.differing;
-    for (const int i : tail.differing) {
-        if (i < matched)
-            differing.append(i);
+    // The snapshot may say which tasks differ from the document shown (the service compared
+    // the two off this thread). Positions are in the tasks array, so they are row numbers only
+    // while every task is an object and the rows are those tasks, in order.
+    const std::vector<std::size_t> *changedTasks = nullptr;
+    if (changes && changes->isRelativeTo(m_manifest.document())) {
+        const Json *tasks = memberOf(json, "tasks");
+        const std::size_t taskCount = tasks && tasks->is_array() ? tasks->size() : 0;
+        changedTasks = changes->changedElements("tasks");
+        if (changedTasks
+            && (qsizetype(taskCount) != entries.size() || entries.size() != m_sources.size()))
+            changedTasks = nullptr;
+    }
+    if (changedTasks) {
+        strategySame = !changes->mayDiffer("validationStrategy");
+        differing.reserve(qsizetype(changedTasks->size()));
+        for (const std::size_t i : *changedTasks)
+            differing.append(int(i));
+    } else {
+        const int half = common / 2;
+        QFuture<Compared> headJob = QtConcurrent::run([&] {
+            strategySame = sameJson(m_strategy, strategy);
+            return compareRange(0, half);
+        });
+        const Compared tail = compareRange(half, common);
+        headJob.waitForFinished();
+        const Compared head = headJob.result();
+        matched = head.stop >= 0 ? head.stop : tail.stop >= 0 ? tail.stop : common;
+        differing = head.differing;
+        for (const int i : tail.differing) {
+            if (i < matched)
+                differing.append(i);
+        }
     }
 
     // Gates to re-judge although their task did not change.
@@ -432,14 +455,14 @@ void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &no
     m_now = now;
     if (sameOrder) {
         m_sources = std::move(sources);
-        QList<RowCells> changes;
-        changes.reserve(rebuild.size());
+        QList<RowCells> rebuilt;
+        rebuilt.reserve(rebuild.size());
         for (const int i : std::as_const(rebuild)) {
             countStatus(cellsAt(i), -1);
             countStatus(built.at(i), +1);
-            changes.append({i, std::move(built[i])});
+            rebuilt.append({i, std::move(built[i])});
         }
-        setRowCells(std::move(changes), marking);
+        setRowCells(std::move(rebuilt), marking);
         if (clockMoved) {
             QList<RowCells> ticks;
             for (int row = 0; row < m_sources.size(); ++row) {

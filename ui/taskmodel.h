@@ -12,6 +12,7 @@
 
 namespace runboard {
 
+class DocumentChanges;
 class Snapshot;
 
 // The run's tasks, one row per task keyed by its id, in manifest order. A new snapshot rebuilds
@@ -47,7 +48,9 @@ private:
     };
     class GateIndex;
 
-    void update(std::shared_ptr<const Json> document, const QDateTime &now, Marking marking);
+    // `changes`, when they are relative to the document shown, spare comparing every task.
+    void update(std::shared_ptr<const Json> document, const QDateTime &now, Marking marking,
+                const DocumentChanges *changes = nullptr);
     static QList<Cell> cellsFor(const Manifest::Task &task, const Json &entry, const Json *strategy,
                                 const GateIndex *index, const QDateTime &now);
     static Cell leaseCell(const QDateTime &until, const QDateTime &now);

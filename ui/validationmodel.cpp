@@ -209,11 +209,17 @@ void ValidationModel::clear()
         m_fadeTimer->stop();
 }
 
-void ValidationModel::setDocument(std::shared_ptr<const Json> document)
+void ValidationModel::setDocument(std::shared_ptr<const Json> document,
+                                  const DocumentChanges &changes)
 {
-    const Json *before = strategyOf(m_document);
-    const Json *after = strategyOf(document);
-    const bool same = before && after ? *before == *after : before == after;
+    bool same = false;
+    if (changes.isRelativeTo(m_document)) {
+        same = !changes.mayDiffer("validationStrategy");
+    } else {
+        const Json *before = strategyOf(m_document);
+        const Json *after = strategyOf(document);
+        same = before && after ? *before == *after : before == after;
+    }
     const bool first = !m_filled;
     m_document = std::move(document);
     if (same && !first)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "documentchanges.h"
 #include "json.h"
 #include "statusstyle.h"
 
@@ -51,7 +52,9 @@ public:
 
     // Shows the document's validationStrategy. A document whose strategy equals the one shown
     // costs one comparison and emits nothing.
-    void setDocument(std::shared_ptr<const Json> document);
+    // `changes` (a snapshot's), when relative to the document shown, spare a comparison.
+    void setDocument(std::shared_ptr<const Json> document,
+                     const DocumentChanges &changes = DocumentChanges());
     // No run: empty (a reset); the next document is a first fill.
     void clear();
 

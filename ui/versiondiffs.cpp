@@ -9,6 +9,8 @@
 //   lists them next to each other, and the History tab says so (or that it did not see both).
 // - jsonDiff over two 10 MB manifests takes milliseconds that the GUI thread does not have
 //   (DESIGN.md §5), so it runs in QtConcurrent with both immutable documents shared into the job.
+//   When the newer snapshot says what changed since the older one, the job diffs only that
+//   (a one-task change costs one task): on two cores the worker's time is taken from the GUI.
 //   The job is the last holder of the older document, which is thereby destroyed off the GUI
 //   thread as well.
 // - Results arrive through a QFutureWatcher owned by this object; a watcher destroyed with it
@@ -23,6 +25,9 @@
 #include <QCoreApplication>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <unordered_set>
 
 namespace runboard {
 
@@ -86,7 +91,9 @@ void VersionDiffs::addVersion(Snapshot from, const Snapshot &to)
             });
     // The snapshots travel into the job by value; the older one usually dies there.
     watcher->setFuture(QtConcurrent::run([from = std::move(from), to]() mutable {
-        QString text = describe(from.document(), to.document());
+        QString text = to.changes().isRelativeTo(from.sharedDocument())
+                           ? describe(from.document(), to.document(), to.changes())
+                           : describe(from.document(), to.document());
         from = Snapshot();
         return text;
     }));
@@ -113,8 +120,83 @@ QString VersionDiffs::diffText(const QString &fromEtag, const QString &toEtag) c
 
 QString VersionDiffs::describe(const Json &from, const Json &to)
 {
-    const JsonPatch patch = jsonDiff(from, to);
-    const auto &operations = patch.operations();
+    return describeOperations(jsonDiff(from, to).operations(), from);
+}
+
+QString VersionDiffs::describe(const Json &from, const Json &to, const DocumentChanges &changes)
+{
+    // jsonDiff of the members `changes` names; of an array whose elements kept their places,
+    // of the elements it names, addressed as jsonDiff addresses them in the whole array (by key
+    // when every element has a unique one, else by index).
+    std::vector<JsonPatch::Operation> operations;
+    const auto append
+        = [&operations](const JsonPatch &patch, const std::vector<std::string> &prefix) {
+              for (const JsonPatch::Operation &operation : patch.operations()) {
+                  JsonPatch::Operation moved = operation;
+                  std::vector<std::string> tokens = prefix;
+                  tokens.insert(tokens.end(), operation.path.tokens().begin(),
+                                operation.path.tokens().end());
+                  moved.path = JsonPointer::fromTokens(std::move(tokens));
+                  if (!operation.from.isRoot() || operation.kind == JsonPatch::Operation::Kind::Move
+                      || operation.kind == JsonPatch::Operation::Kind::Copy) {
+                      std::vector<std::string> fromTokens = prefix;
+                      fromTokens.insert(fromTokens.end(), operation.from.tokens().begin(),
+                                        operation.from.tokens().end());
+                      moved.from = JsonPointer::fromTokens(std::move(fromTokens));
+                  }
+                  operations.push_back(std::move(moved));
+              }
+          };
+    // In jsonDiff's order: the members of `from` as they come, then those only `to` has.
+    const std::vector<std::string> changed = changes.changedMembers();
+    std::vector<std::string> names;
+    for (auto member = from.begin(); member != from.end(); ++member) {
+        if (std::find(changed.begin(), changed.end(), member.key()) != changed.end())
+            names.push_back(member.key());
+    }
+    for (const std::string &name : changed) {
+        if (!from.contains(name))
+            names.push_back(name);
+    }
+    for (const std::string &name : names) {
+        const auto before = from.find(name);
+        const auto after = to.find(name);
+        if (before == from.end() || after == to.end()) {
+            Json a = Json::object();
+            Json b = Json::object();
+            if (before != from.end())
+                a[name] = *before;
+            if (after != to.end())
+                b[name] = *after;
+            append(jsonDiff(a, b), {});
+            continue;
+        }
+        const std::vector<std::size_t> *elements = changes.changedElements(name);
+        if (!elements || !after->is_array()) {
+            append(jsonDiff(*before, *after), {name});
+            continue;
+        }
+        std::unordered_set<std::string> keys;
+        bool keyed = true;
+        for (const Json &element : *after) {
+            const std::string key = jsonElementKeyToken(element);
+            if (key.empty() || !keys.insert(key).second) {
+                keyed = false;
+                break;
+            }
+        }
+        for (const std::size_t at : *elements) {
+            const Json &element = (*after)[at];
+            append(jsonDiff((*before)[at], element),
+                   {name, keyed ? jsonElementKeyToken(element) : std::to_string(at)});
+        }
+    }
+    return describeOperations(operations, from);
+}
+
+QString VersionDiffs::describeOperations(const std::vector<JsonPatch::Operation> &operations,
+                                         const Json &from)
+{
     QStringList lines;
     int shown = 0;
     int bookkeeping = 0;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "jsonpatch.h"
 #include "snapshot.h"
 
 #include <QHash>
 #include <QObject>
 #include <QStringList>
+
+#include <vector>
 
 namespace runboard {
 
@@ -46,6 +49,10 @@ Q_SIGNALS:
 
 private:
     static QString describe(const Json &from, const Json &to);
+    // The same text, diffing only what `changes` (from `from` to `to`) names.
+    static QString describe(const Json &from, const Json &to, const DocumentChanges &changes);
+    static QString describeOperations(const std::vector<JsonPatch::Operation> &operations,
+                                      const Json &from);
     static QString keyOf(const QString &fromEtag, const QString &toEtag);
 
     QHash<QString, QString> m_diffs;  // "from\nto" -> text

@@ -7,6 +7,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
+#include <QRandomGenerator>
 #include <QSortFilterProxyModel>
 #include <QTest>
 
@@ -22,6 +23,13 @@ Json withTasks(std::initializer_list<Json> tasks)
     for (const Json &task : tasks)
         manifest["tasks"].push_back(task);
     return manifest;
+}
+
+// The validation step V-1, required for every worker.
+Json oneRequiredStep()
+{
+    return Json{{"id", "V-1"},      {"concern", "custom"}, {"scope", "per_worker"},
+                {"required", true}, {"prompt", "check"},   {"evidenceRequired", Json::array()}};
 }
 
 } // namespace
@@ -46,6 +54,8 @@ private Q_SLOTS:
     void countsFollowTheRows();
     void heartbeatsOnlySnapshotChangesNothing();
     void manyChangesAtOnceMatchOneByOne();
+    void describedChangesGiveTheRowsOfAFreshModel();
+    void describedChangesTouchOnlyTheChangedRow();
 };
 
 void tst_TaskModel::firstFillInsertsRows()
@@ -215,12 +225,7 @@ void tst_TaskModel::gateColumnFollowsPatchPolicy()
     Json task = taskJson("T-1", "review");
     task["validationGate"] = {{"required", required}, {"stepIds", Json::array({"V-1"})}};
     Json manifest = withTasks({task});
-    manifest["validationStrategy"]["steps"] = Json::array({{{"id", "V-1"},
-                                                            {"concern", "custom"},
-                                                            {"scope", "per_worker"},
-                                                            {"required", true},
-                                                            {"prompt", "check"},
-                                                            {"evidenceRequired", Json::array()}}});
+    manifest["validationStrategy"]["steps"] = Json::array({oneRequiredStep()});
     if (!runStatus.isEmpty()) {
         manifest["validationStrategy"]["checklist"]
             = Json::array({{{"id", "C-T-1-V-1"},
@@ -411,6 +416,141 @@ void tst_TaskModel::manyChangesAtOnceMatchOneByOne()
                      fresh.index(row, column).data(Qt::ToolTipRole));
         }
     }
+}
+
+namespace {
+
+// Every cell of two models, display and tooltip, with the position of the first difference.
+void compareCells(const TaskModel &model, const TaskModel &expected, int step)
+{
+    QCOMPARE(model.rowCount(), expected.rowCount());
+    for (int row = 0; row < expected.rowCount(); ++row) {
+        for (int column = 0; column < TaskModel::ColumnCount; ++column) {
+            for (const int role : {int(Qt::DisplayRole), int(Qt::ToolTipRole)}) {
+                const QVariant got = model.index(row, column).data(role);
+                const QVariant want = expected.index(row, column).data(role);
+                if (got != want) {
+                    QFAIL(qPrintable(QStringLiteral("step %1, row %2, column %3: %4 instead of %5")
+                                         .arg(step)
+                                         .arg(row)
+                                         .arg(column)
+                                         .arg(got.toString(), want.toString())));
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+void tst_TaskModel::describedChangesGiveTheRowsOfAFreshModel()
+{
+    // A model fed snapshots that say what changed (as the service's do) updates only those
+    // tasks; after every random step its rows must equal a model filled from scratch.
+    Json manifest = withTasks({});
+    for (int i = 1; i <= 40; ++i) {
+        Json task = taskJson("T-" + std::to_string(i), "pending");
+        if (i % 3 == 0)
+            task["validationGate"] = {{"required", true}, {"stepIds", Json::array({"V-1"})}};
+        manifest["tasks"].push_back(task);
+    }
+    manifest["validationStrategy"]["steps"] = Json::array({oneRequiredStep()});
+    manifest["validationStrategy"]["checklist"] = Json::array();
+
+    TaskModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    Snapshot shown = snapshotOf(manifest, 1);
+    model.setSnapshot(shown, fixedNow());
+    QRandomGenerator random(20261204);
+    int nextId = 41;
+    for (int step = 0; step < 300; ++step) {
+        Json &tasks = manifest["tasks"];
+        const std::size_t count = tasks.size();
+        const std::size_t at = count ? random.bounded(quint32(count)) : 0;
+        switch (random.bounded(8)) {
+        case 0: // a status, the common case
+            if (count && tasks[at].is_object())
+                tasks[at]["status"] = random.bounded(2) ? "done" : "in_progress";
+            break;
+        case 1: // a title of two tasks at once
+            if (count > 1 && tasks[at].is_object() && tasks[count - 1].is_object()) {
+                tasks[at]["title"] = "Title " + std::to_string(step);
+                tasks[count - 1]["title"] = "Other " + std::to_string(step);
+            }
+            break;
+        case 2: { // a gate satisfied or reopened by the checklist alone
+            const std::string id = "T-" + std::to_string(3 * (1 + random.bounded(13)));
+            Json run = {{"id", "run-" + std::to_string(step)},
+                        {"runBySessionId", "S-v"},
+                        {"status", random.bounded(2) ? "passed" : "failed"},
+                        {"startedAt", "2026-07-22T09:00:00.000Z"}};
+            manifest["validationStrategy"]["checklist"].push_back(
+                {{"id", "C-" + std::to_string(step)},
+                 {"stepId", "V-1"},
+                 {"taskId", id},
+                 {"latestRunId", run["id"]},
+                 {"runs", Json::array({run})}});
+            break;
+        }
+        case 3: // a task added
+            tasks.push_back(taskJson("T-" + std::to_string(nextId++), "pending"));
+            break;
+        case 4: // a task removed
+            if (count)
+                tasks.erase(at);
+            break;
+        case 5: // two tasks swapped
+            if (count > 1)
+                std::swap(tasks[at], tasks[count - 1 - at]);
+            break;
+        case 6: // an entry that is no task (skipped by the rows), then an object again
+            if (count)
+                tasks[at] = tasks[at].is_object() ? Json(42) : taskJson("T-x", "pending");
+            break;
+        default: // nothing but the bookkeeping
+            manifest["serverGeneration"] = step;
+            break;
+        }
+        Snapshot next = nextSnapshotOf(shown, manifest, quint64(step + 2));
+        QVERIFY(next.changes().isRelativeTo(shown.sharedDocument()));
+        model.setSnapshot(next, fixedNow());
+        shown = next;
+
+        TaskModel fresh;
+        fresh.setSnapshot(snapshotOf(manifest, 1), fixedNow());
+        compareCells(model, fresh, step);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(model.statusCounts(), fresh.statusCounts());
+    }
+}
+
+void tst_TaskModel::describedChangesTouchOnlyTheChangedRow()
+{
+    Json manifest = withTasks({});
+    for (int i = 1; i <= 200; ++i)
+        manifest["tasks"].push_back(taskJson("T-" + std::to_string(i), "pending"));
+    TaskModel model;
+    const Snapshot first = snapshotOf(manifest, 1);
+    model.setSnapshot(first, fixedNow());
+    manifest["tasks"][120]["status"] = "done";
+    const Snapshot second = nextSnapshotOf(first, manifest, 2);
+    QCOMPARE(*second.changes().changedElements("tasks"), std::vector<std::size_t>{120});
+
+    ModelSpies spies(&model);
+    model.setSnapshot(second, fixedNow());
+    QCOMPARE(spies.changed.count(), 1);
+    QCOMPARE(spies.changed.constFirst().at(0).value<QModelIndex>().row(), 120);
+    QCOMPARE(model.index(120, TaskModel::Status).data().toString(), QStringLiteral("done"));
+
+    // Changes relative to another document (an equal copy) are not trusted: the model compares.
+    manifest["tasks"][7]["status"] = "done";
+    const Snapshot unrelated = nextSnapshotOf(snapshotOf(manifest, 9), manifest, 3);
+    QVERIFY(!unrelated.changes().isRelativeTo(second.sharedDocument()));
+    spies.clear();
+    model.setSnapshot(unrelated, fixedNow());
+    QCOMPARE(spies.changed.count(), 1);
+    QCOMPARE(model.index(7, TaskModel::Status).data().toString(), QStringLiteral("done"));
 }
 
 QTEST_MAIN(tst_TaskModel)

@@ -30,6 +30,8 @@ private Q_SLOTS:
     void describesTheChangesBetweenTwoVersions();
     void theSameDocumentIsNotCompared();
     void clearForgetsEverything();
+    void describedChangesGiveTheTextOfTheWholeDiff_data();
+    void describedChangesGiveTheTextOfTheWholeDiff();
 };
 
 void tst_VersionDiffs::describesTheChangesBetweenTwoVersions()
@@ -103,6 +105,68 @@ void tst_VersionDiffs::clearForgetsEverything()
     QVERIFY(!diffs.hasDiff(QStringLiteral("g1-0a1b2c3d"), QStringLiteral("g2-0a1b2c3d")));
     QVERIFY(diffs.seenEtags().isEmpty());
     QVERIFY(diffs.seenBefore(QStringLiteral("g2-0a1b2c3d")).isEmpty());
+}
+
+void tst_VersionDiffs::describedChangesGiveTheTextOfTheWholeDiff_data()
+{
+    QTest::addColumn<int>("edit");
+    QTest::newRow("one status") << 0;
+    QTest::newRow("a field removed and a title") << 1;
+    QTest::newRow("a task appended") << 2;
+    QTest::newRow("a member added and one removed") << 3;
+    QTest::newRow("duplicate ids: by index") << 4;
+    QTest::newRow("tasks swapped") << 5;
+}
+
+void tst_VersionDiffs::describedChangesGiveTheTextOfTheWholeDiff()
+{
+    // The job diffs only what the snapshot says changed; the text must be that of the whole.
+    QFETCH(int, edit);
+    Json before = version(1);
+    for (int i = 3; i <= 30; ++i)
+        before["tasks"].push_back(taskJson("T-" + std::to_string(i), "pending"));
+    if (edit == 4)
+        before["tasks"][5]["id"] = "T-1";
+    Json after = before;
+    after["etag"] = "g2-0a1b2c3d";
+    after["history"].push_back({{"etag", "g2-0a1b2c3d"}, {"summary", "patch"}});
+    switch (edit) {
+    case 0:
+        after["tasks"][20]["status"] = "done";
+        break;
+    case 1:
+        after["tasks"][1].erase("description");
+        after["tasks"][7]["title"] = "Renamed";
+        break;
+    case 2:
+        after["tasks"].push_back(taskJson("T-99", "pending", "New"));
+        break;
+    case 3:
+        after["plan"] = {{"approved", true}};
+        after.erase("title");
+        break;
+    case 4:
+        after["tasks"][5]["status"] = "done";
+        break;
+    default:
+        std::swap(after["tasks"][2], after["tasks"][9]);
+        break;
+    }
+    const auto textOf = [](const Snapshot &first, const Snapshot &second) {
+        VersionDiffs diffs;
+        QSignalSpy ready(&diffs, &VersionDiffs::diffReady);
+        diffs.addVersion(Snapshot(), first);
+        diffs.addVersion(first, second);
+        if (!ready.wait())
+            return QStringLiteral("(no diff)");
+        return diffs.diffText(first.etag(), second.etag());
+    };
+    const Snapshot first = snapshotOf(before, 1);
+    const Snapshot described = nextSnapshotOf(first, after, 2);
+    QVERIFY(described.changes().isRelativeTo(first.sharedDocument()));
+    const QString whole = textOf(first, snapshotOf(after, 2));
+    QVERIFY(!whole.isEmpty());
+    QCOMPARE(textOf(first, described), whole);
 }
 
 QTEST_MAIN(tst_VersionDiffs)

@@ -25,6 +25,19 @@ inline Snapshot snapshotOf(const Json &manifest, quint64 sequence,
                     QDateTime::fromString(QStringLiteral("2026-07-22T10:00:00Z"), Qt::ISODate));
 }
 
+// The snapshot after `previous`, saying what differs from it as the service does.
+inline Snapshot nextSnapshotOf(const Snapshot &previous, const Json &manifest, quint64 sequence)
+{
+    FileSnapshot file;
+    file.exists = true;
+    file.bytes = QByteArray::fromStdString(manifest.dump());
+    auto document = std::make_shared<const Json>(manifest);
+    DocumentChanges changes = DocumentChanges::between(previous.sharedDocument(), *document);
+    return Snapshot(file, std::move(document), Json::object(), Snapshot::Source::External, sequence,
+                    QDateTime::fromString(QStringLiteral("2026-07-22T10:00:00Z"), Qt::ISODate),
+                    std::move(changes));
+}
+
 inline QDateTime fixedNow()
 {
     return QDateTime::fromString(QStringLiteral("2026-07-22T10:00:00Z"), Qt::ISODate);
