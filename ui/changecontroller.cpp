@@ -148,6 +148,12 @@ PendingConflict judged(PendingConflict conflict)
         });
     }
     QFuture<QStringList> theirWords = QtConcurrent::run([base, theirs] {
+        // Usually theirs is the version published right after the base: its changes name the
+        // few tasks the other writer touched, and only those are described.
+        if (theirs.changes().isRelativeTo(base)) {
+            const auto [from, to] = theirs.changes().changedParts(*base, theirs.document());
+            return ChangeWords::sentences(ChangeWords::describe(from, to));
+        }
         return ChangeWords::sentences(ChangeWords::describe(*base, theirs.document()));
     });
     if (!mine.isOk()) {

@@ -9,6 +9,8 @@
 
 #include "documentchanges.h"
 
+#include <QtGlobal>
+
 #include <algorithm>
 
 namespace runboard {
@@ -94,6 +96,38 @@ const std::vector<std::size_t> *DocumentChanges::changedElements(std::string_vie
     if (!member)
         return &kNone;
     return member->elementsKnown ? &member->elements : nullptr;
+}
+
+std::pair<Json, Json> DocumentChanges::changedParts(const Json &from, const Json &to) const
+{
+    Q_ASSERT(m_known);
+    const auto partOf = [this](const Json &document) {
+        Json part = Json::object();
+        if (!document.is_object())
+            return part;
+        for (auto member = document.begin(); member != document.end(); ++member) {
+            const Member *changed = find(member.key());
+            if (!changed) {
+                // Unchanged members that are no arrays are kept as context: what one member
+                // means may depend on another (a plan's approval on the lead's state).
+                if (!member->is_array())
+                    part[member.key()] = *member;
+                continue;
+            }
+            if (!changed->elementsKnown || !member->is_array()) {
+                part[member.key()] = *member;
+                continue;
+            }
+            Json elements = Json::array();
+            for (const std::size_t at : changed->elements) {
+                if (at < member->size())
+                    elements.push_back((*member)[at]);
+            }
+            part[member.key()] = std::move(elements);
+        }
+        return part;
+    };
+    return {partOf(from), partOf(to)};
 }
 
 std::vector<std::string> DocumentChanges::changedMembers() const

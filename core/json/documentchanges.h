@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace runboard {
@@ -49,6 +50,13 @@ public:
     // nullptr when that is not known: the member is no such array, changed length or order, or
     // the changes are unknown. Then compare yourself.
     const std::vector<std::size_t> *changedElements(std::string_view name) const;
+
+    // The parts of `from` (the earlier document) and `to` these changes name, as two smaller
+    // objects: each member that differs, whole, or for an array whose elements kept their places
+    // only the elements that differ (in order); of the unchanged members only those that are no
+    // arrays, as context. Comparing the two parts finds what comparing the whole documents
+    // finds, at the cost of what changed and the small members. Requires isKnown().
+    std::pair<Json, Json> changedParts(const Json &from, const Json &to) const;
 
     // The names of the top-level members that differ (for logs and tests); empty when unknown.
     std::vector<std::string> changedMembers() const;

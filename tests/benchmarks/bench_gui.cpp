@@ -39,6 +39,7 @@
 #include "mainwindow.h"
 #include "manifestgenerator.h"
 #include "manifeststore.h"
+#include "patchpreview.h"
 #include "runeditor.h"
 #include "runview.h"
 #include "servicehost.h"
@@ -702,6 +703,17 @@ void Bench::benchConflict(std::size_t bytes)
         const Snapshot base = view->snapshot();
         const std::size_t index = std::size_t(i % tasks);
         const std::string id = base.document().at("tasks").at(index).at("id");
+        // As a guided action's or the patch editor's Apply: the preview has worked out the
+        // change's words before the click (not timed here), so judging a conflict describes
+        // only the other side. (A change without words, such as none the window makes, costs
+        // the judge one more job: the patch applied to a copy of the base, then described.)
+        Change ours = Change::on(base, QStringLiteral("Rename"), QStringLiteral("rename"),
+                                 Json::array({{{"op", "replace"},
+                                               {"path", "/tasks/{id:" + id + "}/title"},
+                                               {"value", "ours " + std::to_string(i)}}}));
+        ours.words = PatchPreview::compute(ours.base, ours.operations,
+                                           Actor{ActorRole::User, EditSettings::sessionName()})
+                         .sentences;
         // The other writer changes the same title first.
         const qint64 theirs = m_writer->change([index, i](Json &doc) {
             doc["tasks"][index]["title"] = "theirs " + std::to_string(i);
@@ -741,11 +753,7 @@ void Bench::benchConflict(std::size_t bytes)
                         };
                         dialog->installEventFilter(probe);
                     });
-                controller->apply(
-                    Change::on(base, QStringLiteral("Rename"), QStringLiteral("rename"),
-                               Json::array({{{"op", "replace"},
-                                             {"path", "/tasks/{id:" + id + "}/title"},
-                                             {"value", "ours " + std::to_string(i)}}})));
+                controller->apply(ours);
             },
             20000);
         if (!ok || !answeredAt) {

@@ -80,6 +80,16 @@ void tst_DocumentChanges::aStatusIsOneTaskOfTheTasks()
     QVERIFY(changes.mayDiffer("etag"));
     QCOMPARE(changes.changedElements("etag"), nullptr); // no array: compare it yourself
 
+    // The parts: the task that changed (alone in its array), the changed scalars, and no
+    // unchanged array; both sides in the same shape.
+    const std::pair<Json, Json> parts = changes.changedParts(*before, after);
+    const Json expectedFrom = {
+        {"etag", "e1"}, {"serverGeneration", 1}, {"tasks", Json::array({task("T-2", "pending")})}};
+    const Json expectedTo
+        = {{"etag", "e2"}, {"serverGeneration", 2}, {"tasks", Json::array({task("T-2", "done")})}};
+    QVERIFY2(parts.first == expectedFrom, parts.first.dump().c_str());
+    QVERIFY2(parts.second == expectedTo, parts.second.dump().c_str());
+
     const DocumentChanges none = DocumentChanges::between(before, run());
     QVERIFY(none.isKnown());
     QVERIFY(none.changedMembers().empty());

@@ -6,6 +6,7 @@
 // failure).
 
 #include "changewords.h"
+#include "documentchanges.h"
 #include "jsondiff.h"
 #include "jsonpatch.h"
 #include "jsonreader.h"
@@ -99,6 +100,8 @@ private Q_SLOTS:
     void shortValue();
     void everyLeafDifferenceIsCovered_data();
     void everyLeafDifferenceIsCovered();
+    void theChangedPartsSayWhatTheWholeSays_data();
+    void theChangedPartsSayWhatTheWholeSays();
 };
 
 void tst_ChangeWords::sentences_data()
@@ -383,6 +386,59 @@ void tst_ChangeWords::shortValue()
     QCOMPARE(ChangeWords::shortValue(parsed ? &*parsed : nullptr, limit), expected);
 }
 
+namespace {
+
+// A random version of `original`: leaves replaced, members removed and added, elements
+// appended and removed.
+Json randomVersionOf(const Json &original, QRandomGenerator &random, int trial)
+{
+    Json to = original;
+    const int edits = 1 + int(random.bounded(5));
+    for (int edit = 0; edit < edits; ++edit) {
+        std::vector<Json::json_pointer> pointers;
+        collectPointers(to, Json::json_pointer(), &pointers);
+        const Json::json_pointer &at = pointers[random.bounded(quint32(pointers.size()))];
+        Json &target = to[at];
+        Json &parent = to[at.parent_pointer()];
+        switch (random.bounded(6)) {
+        case 0:
+            target = "v" + std::to_string(random.bounded(1000));
+            break;
+        case 1:
+            target = int(random.bounded(100));
+            break;
+        case 2:
+            target = nullptr;
+            break;
+        case 3:
+            if (parent.is_object())
+                parent.erase(at.back());
+            else
+                target = true;
+            break;
+        case 4:
+            if (parent.is_array())
+                parent.push_back(Json(target)); // a copy: target lives in parent
+            else
+                parent["extra" + std::to_string(random.bounded(10))] = Json{{"k", trial}};
+            break;
+        default:
+            if (target.is_array()) {
+                if (!target.empty())
+                    target.erase(target.begin());
+            } else if (target.is_object()) {
+                target["note"] = "n";
+            } else {
+                target = Json::array({1});
+            }
+            break;
+        }
+    }
+    return to;
+}
+
+} // namespace
+
 void tst_ChangeWords::everyLeafDifferenceIsCovered_data()
 {
     QTest::addColumn<int>("which");
@@ -390,9 +446,9 @@ void tst_ChangeWords::everyLeafDifferenceIsCovered_data()
     QTest::newRow("ADE fixture") << 1;
 }
 
-// Random versions of a realistic manifest: leaves replaced, members removed and added, elements
-// appended and removed. Whatever jsonDiff finds, some group covers (its pointer is the place or
-// contains it), every group says something, and without bookkeeping nothing covers it.
+// Random versions of a realistic manifest. Whatever jsonDiff finds, some group covers (its pointer
+// is the place or contains it), every group says something, and without bookkeeping nothing covers
+// it.
 void tst_ChangeWords::everyLeafDifferenceIsCovered()
 {
     QFETCH(int, which);
@@ -403,48 +459,7 @@ void tst_ChangeWords::everyLeafDifferenceIsCovered()
     QRandomGenerator random(seed);
     constexpr int kTrials = 400;
     for (int trial = 0; trial < kTrials; ++trial) {
-        Json to = original;
-        const int edits = 1 + int(random.bounded(5));
-        for (int edit = 0; edit < edits; ++edit) {
-            std::vector<Json::json_pointer> pointers;
-            collectPointers(to, Json::json_pointer(), &pointers);
-            const Json::json_pointer &at = pointers[random.bounded(quint32(pointers.size()))];
-            Json &target = to[at];
-            Json &parent = to[at.parent_pointer()];
-            switch (random.bounded(6)) {
-            case 0:
-                target = "v" + std::to_string(random.bounded(1000));
-                break;
-            case 1:
-                target = int(random.bounded(100));
-                break;
-            case 2:
-                target = nullptr;
-                break;
-            case 3:
-                if (parent.is_object())
-                    parent.erase(at.back());
-                else
-                    target = true;
-                break;
-            case 4:
-                if (parent.is_array())
-                    parent.push_back(Json(target)); // a copy: target lives in parent
-                else
-                    parent["extra" + std::to_string(random.bounded(10))] = Json{{"k", trial}};
-                break;
-            default:
-                if (target.is_array()) {
-                    if (!target.empty())
-                        target.erase(target.begin());
-                } else if (target.is_object()) {
-                    target["note"] = "n";
-                } else {
-                    target = Json::array({1});
-                }
-                break;
-            }
-        }
+        const Json to = randomVersionOf(original, random, trial);
 
         const auto fail = [&](const QString &what) {
             return QStringLiteral("seed %1, trial %2: %3").arg(seed).arg(trial).arg(what).toUtf8();
@@ -481,6 +496,41 @@ void tst_ChangeWords::everyLeafDifferenceIsCovered()
                 if (pointer == "/etag" || pointer == "/serverGeneration" || pointer == "/updatedAt")
                     QFAIL(
                         fail(QStringLiteral("bookkeeping said: ") + group.sentence()).constData());
+            }
+        }
+    }
+}
+
+void tst_ChangeWords::theChangedPartsSayWhatTheWholeSays_data()
+{
+    everyLeafDifferenceIsCovered_data();
+}
+
+// A conflict's words are worked out on the parts a snapshot's DocumentChanges name (a one-task
+// change costs one task): for random versions, the sentences must be those of the whole.
+void tst_ChangeWords::theChangedPartsSayWhatTheWholeSays()
+{
+    QFETCH(int, which);
+    const auto original
+        = std::make_shared<const Json>(which == 0 ? exampleManifest() : adeManifest());
+    QRandomGenerator random(kDefaultSeed + 7 + quint32(which));
+    ChangeWords::Options withBookkeeping;
+    withBookkeeping.includeBookkeeping = true;
+    for (int trial = 0; trial < 400; ++trial) {
+        const Json to = randomVersionOf(*original, random, trial);
+        const DocumentChanges changes = DocumentChanges::between(original, to);
+        QVERIFY(changes.isKnown());
+        const auto [from, toPart] = changes.changedParts(*original, to);
+        for (const ChangeWords::Options &options : {ChangeWords::Options(), withBookkeeping}) {
+            const QStringList whole
+                = ChangeWords::sentences(ChangeWords::describe(*original, to, options));
+            const QStringList parts
+                = ChangeWords::sentences(ChangeWords::describe(from, toPart, options));
+            if (parts != whole) {
+                QFAIL(qPrintable(QStringLiteral("trial %1:\n  whole: %2\n  parts: %3")
+                                     .arg(trial)
+                                     .arg(whole.join(QStringLiteral(" | ")),
+                                          parts.join(QStringLiteral(" | ")))));
             }
         }
     }
