@@ -403,8 +403,8 @@ ManifestStore::Prepared ManifestStore::takePrepared(const Loaded &base)
         const std::shared_ptr<const JsonPatch> patch = std::move(m_cache->recyclePatch);
         if (patch->applyInPlace(*recycled).isOk()) {
             // What the commit set after the patch, in the order it set it.
-            for (const char *member : {"serverGeneration", "updatedAt", "etag", "history"})
-                (*recycled)[member] = base.document->at(member);
+            for (const std::string_view member : bookkeepingMembers())
+                (*recycled)[std::string(member)] = base.document->at(std::string(member));
             Q_ASSERT(*recycled == *base.document);
             prepared.working = std::move(recycled);
             m_cache->recycling = true;
@@ -936,6 +936,13 @@ int ManifestStore::removeStaleTempFiles() const
         }
     }
     return removed;
+}
+
+const std::vector<std::string_view> &ManifestStore::bookkeepingMembers()
+{
+    static const std::vector<std::string_view> members
+        = {"serverGeneration", "updatedAt", "etag", "history"};
+    return members;
 }
 
 QString ManifestStore::makeEtag(qint64 generation)

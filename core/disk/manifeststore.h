@@ -18,6 +18,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 namespace runboard {
 
@@ -139,6 +141,8 @@ public:
     static QString summarizeOperations(const Json &operations);
 
     static constexpr int kHistoryLimit = 50;
+    // The members every commit sets after the patch, in the order it sets them.
+    static const std::vector<std::string_view> &bookkeepingMembers();
 
     // What a commit on a cached version starts from (internal; public for the preparing task).
     struct Prepared

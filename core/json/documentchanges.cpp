@@ -75,6 +75,57 @@ DocumentChanges DocumentChanges::between(const std::shared_ptr<const Json> &befo
     return changes;
 }
 
+DocumentChanges DocumentChanges::afterPatch(const std::shared_ptr<const Json> &before,
+                                            const Json &after, const PatchFootprint &footprint,
+                                            const std::vector<std::string_view> &alsoChanged)
+{
+    const PatchFootprint::Node *root = footprint.root();
+    if (!before || !before->is_object() || !after.is_object() || (root && root->whole()))
+        return between(before, after);
+    DocumentChanges changes;
+    changes.m_base = before;
+    changes.m_known = true;
+    const auto also = [&alsoChanged](std::string_view name) {
+        return std::find(alsoChanged.begin(), alsoChanged.end(), name) != alsoChanged.end();
+    };
+    // Outside the footprint and `alsoChanged` nothing differs (PatchFootprint's promise).
+    const auto record = [&](const std::string &name, const Json *was, const Json *now) {
+        const PatchFootprint::Node *node = root ? root->child(name) : nullptr;
+        if (!node && !also(name))
+            return;
+        if (node && !also(name) && was && now && was->is_array() && now->is_array()
+            && was->size() == now->size() && node->keepsChildren()) {
+            for (const char *field : {"id", "sessionId"}) {
+                std::vector<std::string_view> keys;
+                if (!node->keyedElements(field, &keys))
+                    continue;
+                // Each element kept its place; those whose key a patch op named may differ.
+                std::vector<std::size_t> written;
+                for (std::size_t i = 0; i < now->size(); ++i) {
+                    const Json &element = (*now)[i];
+                    const auto key = element.is_object() ? element.find(field) : element.end();
+                    if (key != element.end() && key->is_string()
+                        && std::find(keys.begin(), keys.end(), key->get_ref<const std::string &>())
+                               != keys.end())
+                        written.push_back(i);
+                }
+                changes.m_members.push_back({name, true, std::move(written)});
+                return;
+            }
+        }
+        changes.m_members.push_back({name, false, {}});
+    };
+    for (auto member = after.begin(); member != after.end(); ++member) {
+        const auto old = before->find(member.key());
+        record(member.key(), old == before->end() ? nullptr : &*old, &*member);
+    }
+    for (auto member = before->begin(); member != before->end(); ++member) {
+        if (!after.contains(member.key()))
+            record(member.key(), &*member, nullptr);
+    }
+    return changes;
+}
+
 bool DocumentChanges::isRelativeTo(const std::shared_ptr<const Json> &document) const
 {
     // Ownership, not address: the weak reference keeps the control block, so no later document

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "json.h"
+#include "patchfootprint.h"
 
 #include <cstddef>
 #include <memory>
@@ -35,6 +36,15 @@ public:
     // Costs one comparison of the two documents.
     static DocumentChanges between(const std::shared_ptr<const Json> &before, const Json &after);
 
+    // The same answer from a patch's footprint, for `after` = `before` with a patch of that
+    // footprint applied and then the members named in `alsoChanged` set (a commit's
+    // bookkeeping): no comparison of the documents, only of the keys of the arrays the patch
+    // wrote into. Element positions may include elements the patch wrote with an equal value;
+    // every element that differs is among them.
+    static DocumentChanges afterPatch(const std::shared_ptr<const Json> &before, const Json &after,
+                                      const PatchFootprint &footprint,
+                                      const std::vector<std::string_view> &alsoChanged);
+
     bool isKnown() const { return m_known; }
 
     // True when these are the changes from exactly `document` (the same object, not an equal
@@ -47,6 +57,7 @@ public:
 
     // The positions (ascending) of the elements of array member `name` that differ, when the
     // array kept its length and every element its key; empty when the member did not change.
+    // (From afterPatch(): those the patch wrote into, which include every one that differs.)
     // nullptr when that is not known: the member is no such array, changed length or order, or
     // the changes are unknown. Then compare yourself.
     const std::vector<std::size_t> *changedElements(std::string_view name) const;

@@ -44,6 +44,7 @@
 #include "jsonpatch.h"
 #include "jsonpointer.h"
 #include "jsonreader.h"
+#include "patchfootprint.h"
 #include "rebasingcommit.h"
 
 #include <QCoreApplication>
@@ -51,6 +52,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <optional>
 
 namespace runboard {
 
@@ -249,7 +251,8 @@ Result<Snapshot> ManifestService::patchLocked(const ManifestStore::PatchRequest 
                                  << request.ifMatchEtag << "committed as"
                                  << jsonEtagOf(*done.result.document);
     rememberCommitLocked(request, done);
-    Snapshot result = makeSnapshotLocked(done.result, Snapshot::Source::Self);
+    Snapshot result = makeSnapshotLocked(done.result, Snapshot::Source::Self, Changes::Describe,
+                                         &request, &done.base);
     publishLocked(result);
     releaseInBackground(std::move(done.base.document));
     return result;
@@ -283,7 +286,8 @@ Result<QDateTime> ManifestService::heartbeat(const QString &sessionId)
         Result<ManifestStore::Committed> committed = m_store.commit(clear);
         if (committed.isOk() && committed->written) {
             rememberCommitLocked(clear, committed.value());
-            publishLocked(makeSnapshotLocked(committed->result, Snapshot::Source::Self));
+            publishLocked(makeSnapshotLocked(committed->result, Snapshot::Source::Self,
+                                             Changes::Describe, &clear, &committed->base));
             return recorded;
         }
     }
@@ -642,13 +646,27 @@ void ManifestService::scheduleSettleLocked()
 }
 
 Snapshot ManifestService::makeSnapshotLocked(const ManifestStore::Loaded &loaded,
-                                             Snapshot::Source source, Changes changes)
+                                             Snapshot::Source source, Changes changes,
+                                             const ManifestStore::PatchRequest *committed,
+                                             const ManifestStore::Loaded *committedOn)
 {
-    // The comparison with the version shown so far is made here, on the service thread, once,
-    // so that no view has to compare whole documents on the GUI thread.
+    // What differs from the version shown so far is worked out here, on the service thread,
+    // once, so that no view compares whole documents on the GUI thread. Our own commit on that
+    // very version says it without comparing: its patch's footprint and the bookkeeping.
     DocumentChanges described;
-    if (changes == Changes::Describe && loaded.document)
-        described = DocumentChanges::between(m_snapshot.sharedDocument(), *loaded.document);
+    const std::shared_ptr<const Json> shown = m_snapshot.sharedDocument();
+    if (changes == Changes::Describe && loaded.document) {
+        std::optional<JsonPatch> patch;
+        if (committed && committedOn && committedOn->document == shown) {
+            Result<JsonPatch> parsed = JsonPatch::fromJson(committed->operations);
+            if (parsed.isOk())
+                patch = std::move(parsed).value();
+        }
+        described
+            = patch ? DocumentChanges::afterPatch(shown, *loaded.document, PatchFootprint(*patch),
+                                                  ManifestStore::bookkeepingMembers())
+                    : DocumentChanges::between(shown, *loaded.document);
+    }
     return Snapshot(loaded.file, loaded.document, readHeartbeatsLocked(), source, ++m_sequence,
                     m_options.clock(), std::move(described));
 }

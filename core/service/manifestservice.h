@@ -185,10 +185,13 @@ private:
     void setStateLocked(State state, const QString &message);
     void scheduleSettleLocked();
     // Describe: the snapshot says what differs from m_snapshot's document (one comparison of
-    // the two); Skip for snapshots that are judged but never published.
+    // the two, or for our commit `committed` made on `committedOn`, its patch's footprint);
+    // Skip for snapshots that are judged but never published.
     enum class Changes { Describe, Skip };
     Snapshot makeSnapshotLocked(const ManifestStore::Loaded &loaded, Snapshot::Source source,
-                                Changes changes = Changes::Describe);
+                                Changes changes = Changes::Describe,
+                                const ManifestStore::PatchRequest *committed = nullptr,
+                                const ManifestStore::Loaded *committedOn = nullptr);
     Json readHeartbeatsLocked();
     bool refreshPlanLocked();
 

@@ -8,6 +8,7 @@
 // - PatchFootprint names every place a patch changed.
 // A failure names its seed and round; RandomManifests(seed) replays it.
 
+#include "documentchanges.h"
 #include "jsonpatch.h"
 #include "jsonwriter.h"
 #include "laidoutjson.h"
@@ -241,6 +242,7 @@ private Q_SLOTS:
     void policyLooksWhereThePatchWrote();
     void shapeCheckLooksWhereThePatchWrote();
     void footprintCoversEveryChange();
+    void documentChangesAfterAPatchCoverTheComparison();
 };
 
 void TestPatchFootprint::layoutWritesWhatTheWriterWrites()
@@ -405,6 +407,48 @@ void TestPatchFootprint::footprintCoversEveryChange()
                          id.c_str());
         }
     }
+}
+
+void TestPatchFootprint::documentChangesAfterAPatchCoverTheComparison()
+{
+    // What a commit's snapshot says changed (from its patch's footprint and the bookkeeping it
+    // set) names everything a comparison of the two documents finds: each member that differs,
+    // and where it gives element positions, each element that differs among them.
+    int withPositions = 0;
+    for (int index = 0; index < 300; ++index) {
+        RandomManifests random(kSeed + 3000 + std::uint32_t(index));
+        const auto base = std::make_shared<const Json>(random.manifest());
+        const Result<JsonPatch> patch = JsonPatch::fromJson(random.patch(*base));
+        QVERIFY(patch.isOk());
+        Result<Json> result = patch->apply(*base);
+        if (!result.isOk())
+            continue;
+        result.value()["etag"] = "g-next";
+        const DocumentChanges compared = DocumentChanges::between(base, result.value());
+        const DocumentChanges patched = DocumentChanges::afterPatch(
+            base, result.value(), PatchFootprint(patch.value()), {"etag"});
+        QVERIFY(patched.isRelativeTo(base));
+        const auto where = [index](const std::string &name) -> QByteArray {
+            return QByteArray::number(index) + ": " + QByteArray::fromStdString(name);
+        };
+        for (const std::string &name : compared.changedMembers())
+            QVERIFY2(patched.mayDiffer(name), where(name).constData());
+        const Json *sides[] = {base.get(), &result.value()};
+        for (const Json *side : sides) {
+            for (auto member = side->begin(); member != side->end(); ++member) {
+                const std::vector<std::size_t> *claimed = patched.changedElements(member.key());
+                if (!claimed)
+                    continue;
+                const std::vector<std::size_t> *found = compared.changedElements(member.key());
+                QVERIFY2(found, where(member.key()).constData());
+                QVERIFY2(
+                    std::includes(claimed->begin(), claimed->end(), found->begin(), found->end()),
+                    where(member.key()).constData());
+                withPositions += claimed->empty() ? 0 : 1;
+            }
+        }
+    }
+    QVERIFY(withPositions > 30); // the fast case was exercised, not only the fallbacks
 }
 
 QTEST_GUILESS_MAIN(TestPatchFootprint)

@@ -267,6 +267,16 @@ void tst_ManifestService::ownCommitsSayWhichTaskTheyChanged()
     QCOMPARE(*mine->changes().changedElements("tasks"), std::vector<std::size_t>{1});
     QVERIFY(mine->changes().mayDiffer("history"));
     QVERIFY(!mine->changes().mayDiffer("agents"));
+
+    // Said from the patch, not by comparing: a title written with the value it had is named
+    // (a comparison would not name it), and so is every place the commit's bookkeeping set.
+    const Result<Snapshot> same
+        = m_service->patch(replacePatch(mine->etag(), "/tasks/{id:T-3}/title", "A task"));
+    RUNBOARD_VERIFY_OK(same);
+    QVERIFY(same->changes().isRelativeTo(mine->sharedDocument()));
+    QCOMPARE(*same->changes().changedElements("tasks"), std::vector<std::size_t>{2});
+    for (const std::string_view member : ManifestStore::bookkeepingMembers())
+        QVERIFY(same->changes().mayDiffer(member));
 }
 
 void tst_ManifestService::ownWritesAreNotEchoed()
