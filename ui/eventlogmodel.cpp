@@ -11,6 +11,8 @@
 // Thread: GUI thread.
 
 #include "eventlogmodel.h"
+
+#include "changewords.h"
 #include "plaintext.h"
 
 #include "manifest.h"
@@ -135,9 +137,37 @@ void EventLogModel::setSnapshot(const Snapshot &snapshot, const QDateTime &now)
     if (!history.isEmpty() && history.constLast().etag == snapshot.etag()) {
         const Manifest::HistoryEntry &last = history.constLast();
         event.detail += QStringLiteral(": ") + last.summary;
+        // Who, as the history entry says it (a session, or the person's name in a summary).
+        const Json *entries = nullptr;
+        if (const auto found = snapshot.document().find("history");
+            found != snapshot.document().end() && found->is_array() && !found->empty())
+            entries = &*found;
+        const QString author = entries ? ChangeWords::historyAuthor(entries->back()) : QString();
+        if (!author.isEmpty())
+            event.detail += tr(" by %1").arg(author);
         event.toolTip = last.patchKindSummary.split(QLatin1Char(',')).join(QLatin1Char('\n'));
     }
     addEvent(std::move(event));
+}
+
+void EventLogModel::describeChange(const QString &etag, const QString &summary,
+                                   const QString &sentences)
+{
+    if (summary.isEmpty())
+        return;
+    // The words come a few milliseconds after the row: it is among the newest.
+    constexpr int kLookedAt = 20;
+    for (int row = 0; row < qMin(int(m_events.size()), kLookedAt); ++row) {
+        Event &event = m_events[row];
+        if (event.etag != etag || event.kind != EventKind::ExternalChange)
+            continue;
+        if (!event.detail.endsWith(summary)) {
+            event.detail += QStringLiteral(" \u2014 ") + summary;
+            event.toolTip = sentences;
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        }
+        return;
+    }
 }
 
 void EventLogModel::addLifecycle(ManifestService::Lifecycle lifecycle, const QString &message,

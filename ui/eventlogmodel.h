@@ -52,6 +52,11 @@ public:
     // The person's change `etag` is on disk, said in words ("Applied: T-3 status → done —
     // generation 41"): the row its snapshot made says so instead of a second row.
     void describeOwnChange(const QString &etag, const QString &text, const QDateTime &now);
+    // What version `etag` changed, in words (VersionDiffs' summary line and sentences, worked
+    // out off the GUI thread after the version was logged): the row of another writer's change
+    // says it after its generation. A change of the person's keeps the words it was applied
+    // with.
+    void describeChange(const QString &etag, const QString &summary, const QString &sentences);
     // A new run starts a new log (a reset).
     void clear();
 

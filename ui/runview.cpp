@@ -312,6 +312,17 @@ QWidget *RunView::buildHistoryTab()
     connect(m_historyView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &RunView::updateHistoryDetails);
     connect(m_versions, &VersionDiffs::diffReady, this, &RunView::updateHistoryDetails);
+    connect(m_versions, &VersionDiffs::diffReady, this,
+            [this](const QString &fromEtag, const QString &toEtag) {
+                const QString summary = m_versions->diffSummary(fromEtag, toEtag);
+                m_eventModel->describeChange(toEtag, summary,
+                                             m_versions->diffText(fromEtag, toEtag));
+                // The History row's words only when the version before it in the ring is the
+                // one Runboard saw before (else the words span several commits).
+                const int row = m_historyModel->rowOfKey(toEtag);
+                if (row > 0 && m_historyModel->keyAt(row - 1) == fromEtag)
+                    m_historyModel->setWords(toEtag, summary);
+            });
     return m_historySplitter;
 }
 

@@ -9,39 +9,38 @@
 //   lists them next to each other, and the History tab says so (or that it did not see both).
 // - jsonDiff over two 10 MB manifests takes milliseconds that the GUI thread does not have
 //   (DESIGN.md §5), so it runs in QtConcurrent with both immutable documents shared into the job.
-//   When the newer snapshot says what changed since the older one, the job diffs only that
+//   When the newer snapshot says what changed since the older one, the job describes only that
 //   (a one-task change costs one task): on two cores the worker's time is taken from the GUI.
+// - The changes are said in ChangeWords' sentences ("T-8: status claimed → in_progress"), the
+//   same words as the conflict dialog and `runboard-cli diff --words`; the history entries a
+//   commit adds are its own record and are summed up in one line.
 //   The job is the last holder of the older document, which is thereby destroyed off the GUI
 //   thread as well.
 // - Results arrive through a QFutureWatcher owned by this object; a watcher destroyed with it
 //   simply never reports. clear() bumps a generation so late results of a closed run are dropped.
-// - Memory is bounded: at most kMaxKept texts, each at most kMaxOperationsShown operations.
+// - Memory is bounded: at most kMaxKept texts, each at most kMaxSentencesShown sentences.
 // Thread: GUI thread; describe() runs in a worker and touches only its arguments.
 
 #include "versiondiffs.h"
 
-#include "jsondiff.h"
+#include "changewords.h"
 
 #include <QCoreApplication>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace runboard {
 
 namespace {
 
-QString preview(const Json *value)
+const Json *jsonMember(const Json &object, const char *name)
 {
-    if (!value)
-        return QCoreApplication::translate("VersionDiffs", "(absent)");
-    QString text = QString::fromStdString(value->dump());
-    constexpr int kLimit = 160;
-    if (text.size() > kLimit)
-        text = text.left(kLimit - 1) + QChar(0x2026);
-    return text;
+    if (!object.is_object())
+        return nullptr;
+    const auto found = object.find(name);
+    return found == object.end() ? nullptr : &*found;
 }
 
 } // namespace
@@ -69,8 +68,8 @@ void VersionDiffs::addVersion(Snapshot from, const Snapshot &to)
     const QString fromEtag = from.etag();
     const QString toEtag = to.etag();
     const quint64 generation = m_generation;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this,
+    auto *watcher = new QFutureWatcher<Described>(this);
+    connect(watcher, &QFutureWatcher<Described>::finished, this,
             [this, watcher, generation, fromEtag, toEtag] {
                 watcher->deleteLater();
                 if (generation != m_generation)
@@ -91,11 +90,15 @@ void VersionDiffs::addVersion(Snapshot from, const Snapshot &to)
             });
     // The snapshots travel into the job by value; the older one usually dies there.
     watcher->setFuture(QtConcurrent::run([from = std::move(from), to]() mutable {
-        QString text = to.changes().isRelativeTo(from.sharedDocument())
-                           ? describe(from.document(), to.document(), to.changes())
-                           : describe(from.document(), to.document());
+        Described described;
+        if (to.changes().isRelativeTo(from.sharedDocument())) {
+            const auto [before, after] = to.changes().changedParts(from.document(), to.document());
+            described = describe(before, after);
+        } else {
+            described = describe(from.document(), to.document());
+        }
         from = Snapshot();
-        return text;
+        return described;
     }));
 }
 
@@ -115,134 +118,44 @@ bool VersionDiffs::hasDiff(const QString &fromEtag, const QString &toEtag) const
 
 QString VersionDiffs::diffText(const QString &fromEtag, const QString &toEtag) const
 {
-    return m_diffs.value(keyOf(fromEtag, toEtag));
+    return m_diffs.value(keyOf(fromEtag, toEtag)).text;
 }
 
-QString VersionDiffs::describe(const Json &from, const Json &to)
+QString VersionDiffs::diffSummary(const QString &fromEtag, const QString &toEtag) const
 {
-    return describeOperations(jsonDiff(from, to).operations(), from);
+    return m_diffs.value(keyOf(fromEtag, toEtag)).summary;
 }
 
-QString VersionDiffs::describe(const Json &from, const Json &to, const DocumentChanges &changes)
+VersionDiffs::Described VersionDiffs::describe(const Json &from, const Json &to)
 {
-    // jsonDiff of the members `changes` names; of an array whose elements kept their places,
-    // of the elements it names, addressed as jsonDiff addresses them in the whole array (by key
-    // when every element has a unique one, else by index).
-    std::vector<JsonPatch::Operation> operations;
-    const auto append
-        = [&operations](const JsonPatch &patch, const std::vector<std::string> &prefix) {
-              for (const JsonPatch::Operation &operation : patch.operations()) {
-                  JsonPatch::Operation moved = operation;
-                  std::vector<std::string> tokens = prefix;
-                  tokens.insert(tokens.end(), operation.path.tokens().begin(),
-                                operation.path.tokens().end());
-                  moved.path = JsonPointer::fromTokens(std::move(tokens));
-                  if (!operation.from.isRoot() || operation.kind == JsonPatch::Operation::Kind::Move
-                      || operation.kind == JsonPatch::Operation::Kind::Copy) {
-                      std::vector<std::string> fromTokens = prefix;
-                      fromTokens.insert(fromTokens.end(), operation.from.tokens().begin(),
-                                        operation.from.tokens().end());
-                      moved.from = JsonPointer::fromTokens(std::move(fromTokens));
-                  }
-                  operations.push_back(std::move(moved));
-              }
-          };
-    // In jsonDiff's order: the members of `from` as they come, then those only `to` has.
-    const std::vector<std::string> changed = changes.changedMembers();
-    std::vector<std::string> names;
-    for (auto member = from.begin(); member != from.end(); ++member) {
-        if (std::find(changed.begin(), changed.end(), member.key()) != changed.end())
-            names.push_back(member.key());
-    }
-    for (const std::string &name : changed) {
-        if (!from.contains(name))
-            names.push_back(name);
-    }
-    for (const std::string &name : names) {
-        const auto before = from.find(name);
-        const auto after = to.find(name);
-        if (before == from.end() || after == to.end()) {
-            Json a = Json::object();
-            Json b = Json::object();
-            if (before != from.end())
-                a[name] = *before;
-            if (after != to.end())
-                b[name] = *after;
-            append(jsonDiff(a, b), {});
-            continue;
-        }
-        const std::vector<std::size_t> *elements = changes.changedElements(name);
-        if (!elements || !after->is_array()) {
-            append(jsonDiff(*before, *after), {name});
-            continue;
-        }
-        std::unordered_set<std::string> keys;
-        bool keyed = true;
-        for (const Json &element : *after) {
-            const std::string key = jsonElementKeyToken(element);
-            if (key.empty() || !keys.insert(key).second) {
-                keyed = false;
-                break;
-            }
-        }
-        for (const std::size_t at : *elements) {
-            const Json &element = (*after)[at];
-            append(jsonDiff((*before)[at], element),
-                   {name, keyed ? jsonElementKeyToken(element) : std::to_string(at)});
-        }
-    }
-    return describeOperations(operations, from);
-}
+    // The history entries a commit adds are its own record, said by the History tab's rows: the
+    // words are about the content.
+    QList<ChangeGroup> groups = ChangeWords::describe(from, to);
+    const auto record = std::remove_if(groups.begin(), groups.end(), [](const ChangeGroup &group) {
+        return group.topic == ChangeGroup::Topic::History;
+    });
+    const Json *fromEtag = jsonMember(from, "etag");
+    const Json *toEtag = jsonMember(to, "etag");
+    const bool recorded = record != groups.end()
+                          || (fromEtag && toEtag ? *fromEtag != *toEtag : fromEtag != toEtag);
+    groups.erase(record, groups.end());
 
-QString VersionDiffs::describeOperations(const std::vector<JsonPatch::Operation> &operations,
-                                         const Json &from)
-{
-    QStringList lines;
-    int shown = 0;
-    int bookkeeping = 0;
-    for (const JsonPatch::Operation &operation : operations) {
-        // What every commit changes (its version, time and history entry) says nothing.
-        const auto &tokens = operation.path.tokens();
-        if (!tokens.empty()
-            && (tokens.front() == "history"
-                || (tokens.size() == 1
-                    && (tokens.front() == "etag" || tokens.front() == "serverGeneration"
-                        || tokens.front() == "updatedAt")))) {
-            ++bookkeeping;
-            continue;
-        }
-        if (shown++ == kMaxOperationsShown) {
-            lines << QCoreApplication::translate("VersionDiffs", "… and more changes");
-            break;
-        }
-        const QString path = QString::fromStdString(operation.path.toString());
-        switch (operation.kind) {
-        case JsonPatch::Operation::Kind::Replace:
-            lines << QCoreApplication::translate("VersionDiffs", "changed %1: %2 → %3")
-                         .arg(path, preview(operation.path.find(from)), preview(&operation.value));
-            break;
-        case JsonPatch::Operation::Kind::Add:
-            lines << QCoreApplication::translate("VersionDiffs", "added %1: %2")
-                         .arg(path, preview(&operation.value));
-            break;
-        case JsonPatch::Operation::Kind::Remove:
-            lines << QCoreApplication::translate("VersionDiffs", "removed %1 (was %2)")
-                         .arg(path, preview(operation.path.find(from)));
-            break;
-        default:
-            lines << QStringLiteral("%1 %2").arg(
-                QString::fromLatin1(JsonPatch::kindName(operation.kind)), path);
-            break;
-        }
+    Described described;
+    described.summary = ChangeWords::summaryLine(groups);
+    QStringList lines = ChangeWords::sentences(groups);
+    if (lines.size() > kMaxSentencesShown) {
+        lines.resize(kMaxSentencesShown);
+        lines << QCoreApplication::translate("VersionDiffs", "… and more changes");
     }
     if (lines.isEmpty())
         lines << QCoreApplication::translate("VersionDiffs",
                                              "No change in the manifest's content.");
-    if (bookkeeping > 0)
+    if (recorded)
         lines << QCoreApplication::translate("VersionDiffs",
                                              "(and the commit's own record: etag, "
                                              "serverGeneration, updatedAt, history)");
-    return lines.join(QLatin1Char('\n'));
+    described.text = lines.join(QLatin1Char('\n'));
+    return described;
 }
 
 } // namespace runboard

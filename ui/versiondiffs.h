@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "jsonpatch.h"
 #include "snapshot.h"
 
 #include <QHash>
 #include <QObject>
 #include <QStringList>
-
-#include <vector>
 
 namespace runboard {
 
@@ -32,9 +29,11 @@ public:
     void clear();
 
     bool hasDiff(const QString &fromEtag, const QString &toEtag) const;
-    // The changes from one version to the next as readable lines ("changed /tasks/{id:T-1}/status:
-    // "pending" → "done""); empty when Runboard did not see both versions (or not yet).
+    // The changes from one version to the next in sentences, one per line ("T-1: status
+    // pending → done"); empty when Runboard did not see both versions (or not yet).
     QString diffText(const QString &fromEtag, const QString &toEtag) const;
+    // The same on one line ("T-1 status → done"), for the Events tab.
+    QString diffSummary(const QString &fromEtag, const QString &toEtag) const;
     // The etag of the version Runboard showed right before `toEtag`; empty when it showed none
     // (or that diff is not ready yet).
     QString seenBefore(const QString &toEtag) const { return m_before.value(toEtag); }
@@ -42,22 +41,23 @@ public:
     QStringList seenEtags() const { return m_seen; }
 
     static constexpr int kMaxKept = 100;
-    static constexpr int kMaxOperationsShown = 200;
+    static constexpr int kMaxSentencesShown = 200;
 
 Q_SIGNALS:
     void diffReady(const QString &fromEtag, const QString &toEtag);
 
 private:
-    static QString describe(const Json &from, const Json &to);
-    // The same text, diffing only what `changes` (from `from` to `to`) names.
-    static QString describe(const Json &from, const Json &to, const DocumentChanges &changes);
-    static QString describeOperations(const std::vector<JsonPatch::Operation> &operations,
-                                      const Json &from);
+    struct Described
+    {
+        QString text;    // one sentence per line, then the commit's own record
+        QString summary; // ChangeWords::summaryLine: "T-8 status → in_progress"
+    };
+    static Described describe(const Json &from, const Json &to);
     static QString keyOf(const QString &fromEtag, const QString &toEtag);
 
-    QHash<QString, QString> m_diffs;  // "from\nto" -> text
-    QHash<QString, QString> m_before; // to -> from, for the diffs kept
-    QStringList m_order;              // keys, oldest first
+    QHash<QString, Described> m_diffs; // "from\nto" -> words
+    QHash<QString, QString> m_before;  // to -> from, for the diffs kept
+    QStringList m_order;               // keys, oldest first
     QStringList m_seen;
     quint64 m_generation = 0; // bumped by clear(): late results of a closed run are dropped
 };

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void newestFirst();
     void heartbeatOnlyUpdatesAreNotEvents();
     void conflictsAndLifecycle();
+    void externalChangesSayWhoAndWhatInWords();
     void capped();
 };
 
@@ -82,6 +83,37 @@ void tst_EventLogModel::conflictsAndLifecycle()
                 .toString()
                 .startsWith(QStringLiteral("suspended")));
     QVERIFY(model.index(1, EventLogModel::Kind).data(Qt::ForegroundRole).isValid());
+}
+
+void tst_EventLogModel::externalChangesSayWhoAndWhatInWords()
+{
+    EventLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    Json manifest = TempBundle::minimalManifest(QStringLiteral("R-1"), 2);
+    manifest["history"].push_back({{"etag", manifest["etag"]},
+                                   {"at", "2026-07-22T09:59:00.000Z"},
+                                   {"summary", "patch"},
+                                   {"patchKindSummary", "user:ana@box: T-3 status → done"}});
+    model.setSnapshot(snapshotOf(manifest, 1), fixedNow());
+    const QString etag = QString::fromStdString(manifest["etag"].get<std::string>());
+    QCOMPARE(model.eventAt(0).etag, etag);
+    QVERIFY2(model.eventAt(0).detail.endsWith(QStringLiteral(": patch by user:ana@box")),
+             qPrintable(model.eventAt(0).detail));
+
+    // The words arrive later, from the History tab's job: the row says them, once.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.describeChange(etag, QStringLiteral("T-3 status → done"),
+                         QStringLiteral("T-3: status review → done"));
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(model.eventAt(0).detail.endsWith(QStringLiteral(" — T-3 status → done")));
+    QCOMPARE(model.eventAt(0).toolTip, QStringLiteral("T-3: status review → done"));
+    model.describeChange(etag, QStringLiteral("T-3 status → done"),
+                         QStringLiteral("T-3: status review → done"));
+    QCOMPARE(changed.count(), 1);
+    // Another version's words, or none, change nothing.
+    model.describeChange(QStringLiteral("g9-other"), QStringLiteral("T-1 added"), QString());
+    model.describeChange(etag, QString(), QString());
+    QCOMPARE(changed.count(), 1);
 }
 
 void tst_EventLogModel::capped()

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void ringMovesByInsertAndRemove();
     void longKindsAreShortenedWithATooltip();
     void sortsByTime();
+    void wordsReplaceTheRecordedKindsAndFollowTheRing();
 };
 
 void tst_HistoryModel::ringMovesByInsertAndRemove()
@@ -85,6 +86,32 @@ void tst_HistoryModel::sortsByTime()
                 .data(Qt::ToolTipRole)
                 .toString()
                 .startsWith(QStringLiteral("2026-07-22T09:00:01")));
+}
+
+void tst_HistoryModel::wordsReplaceTheRecordedKindsAndFollowTheRing()
+{
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setSnapshot(snapshotOf(withHistory(1, 3), 1));
+    ModelSpies spies(&model);
+    model.setWords(QStringLiteral("g3-00000003"), QStringLiteral("T-1 status → done"));
+    QCOMPARE(spies.changed.count(), 1);
+    const QModelIndex kinds = model.index(2, HistoryModel::Kinds);
+    QCOMPARE(kinds.data().toString(), QStringLiteral("T-1 status → done"));
+    QVERIFY(kinds.data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("/tasks/{id:T-1}/status×1")));
+    QCOMPARE(kinds.data(RowModel::SortRole).toString(), QStringLiteral("/tasks/{id:T-1}/status×1"));
+
+    // The words stay through the next snapshot, and go with the entry when the ring drops it;
+    // words for an etag not in the ring are not kept.
+    model.setWords(QStringLiteral("g9-00000009"), QStringLiteral("T-9 added"));
+    model.setSnapshot(snapshotOf(withHistory(2, 4), 2));
+    QCOMPARE(model.index(1, HistoryModel::Kinds).data().toString(),
+             QStringLiteral("T-1 status → done"));
+    model.setSnapshot(snapshotOf(withHistory(4, 9), 3));
+    QCOMPARE(model.index(5, HistoryModel::Kinds).data().toString(),
+             QStringLiteral("/tasks/{id:T-1}/status×1"));
 }
 
 QTEST_MAIN(tst_HistoryModel)

@@ -539,10 +539,24 @@ void tst_RunView::historySaysWhatChangedWhenBothVersionsWereSeen()
     table->setCurrentIndex(newest);
     const QString details = view.historyDetails()->toPlainText();
     QVERIFY2(details.contains(QStringLiteral("Runboard saw both versions")), qPrintable(details));
-    QVERIFY2(details.contains(
-                 QStringLiteral("changed /tasks/{id:T-2}/status: \"pending\" → \"in_progress\"")),
+    QVERIFY2(details.contains(QStringLiteral("T-2: status pending → in_progress")),
              qPrintable(details));
-    QVERIFY(!details.contains(QStringLiteral("/serverGeneration:"))); // bookkeeping is summed up
+    QVERIFY(!details.contains(QStringLiteral("serverGeneration 1"))); // bookkeeping is summed up
+
+    // The History row's Kinds say it in words too; the recorded kinds stay in the tooltip.
+    const QModelIndex kinds = table->model()->index(0, HistoryModel::Kinds);
+    QTRY_COMPARE(kinds.data().toString(), QStringLiteral("T-2 status → in_progress"));
+    QVERIFY(kinds.data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("/tasks/{id:T-2}/status×1")));
+
+    // The Events tab says the same change in words.
+    EventLogModel *events = view.eventLogModel();
+    QTRY_VERIFY(events->eventAt(0).detail.endsWith(QStringLiteral("T-2 status → in_progress")));
+    QCOMPARE(events->eventAt(0).etag, QStringLiteral("g2-0a1b2c3d"));
+    QCOMPARE(events->eventAt(0).toolTip, QStringLiteral("T-2: status pending → in_progress\n(and "
+                                                        "the commit's own record: etag, "
+                                                        "serverGeneration, updatedAt, history)"));
 
     // The oldest entry: Runboard never saw the version before it.
     table->setCurrentIndex(table->model()->index(1, HistoryModel::Etag));
