@@ -192,7 +192,7 @@ bool writeAll(int fd, const QByteArray &bytes, const QByteArray &path)
 // replace changes neither permissions nor ownership.
 Result<QString> writeTemp(const QString &path, const QByteArray &bytes,
                           GuardedFile::Durability durability,
-                          const std::function<void()> &written = {})
+                          const std::function<void()> &onWritten = {})
 {
     mode_t mode = 0644;
     struct stat target;
@@ -226,8 +226,8 @@ Result<QString> writeTemp(const QString &path, const QByteArray &bytes,
     ::fchmod(fd, mode); // open() applied the umask, and fchown() may clear set-id bits
     if (!writeAll(fd, bytes, encodedTemp))
         return ioError(Tr::tr("cannot write"), tempPath, errno, Step::Write);
-    if (written)
-        written();
+    if (onWritten)
+        onWritten();
     if (durability == GuardedFile::Durability::Synced
         && sys::fsync(fd, encodedTemp.constData()) != 0)
         return ioError(Tr::tr("cannot flush to disk"), tempPath, errno, Step::Sync);
@@ -472,9 +472,9 @@ GuardedFile::Staged::~Staged()
 
 Result<GuardedFile::Staged> GuardedFile::stage(const QString &path, const QByteArray &bytes,
                                                Durability durability,
-                                               const std::function<void()> &afterWrite)
+                                               const std::function<void()> &onWritten)
 {
-    Result<QString> written = writeTemp(path, bytes, durability, afterWrite);
+    Result<QString> written = writeTemp(path, bytes, durability, onWritten);
     if (!written.isOk())
         return written.error();
     Staged staged;

@@ -111,11 +111,11 @@ public:
         friend class GuardedFile;
         QString m_path;
     };
-    // `written`, when given, is called once the bytes are written, before the fsync: from then
+    // `onWritten`, when given, is called once the bytes are written, before the fsync: from then
     // on the disk, not the processor, is what the staging waits for.
     static Result<Staged> stage(const QString &path, const QByteArray &bytes,
                                 Durability durability = Durability::Synced,
-                                const std::function<void()> &written = {});
+                                const std::function<void()> &onWritten = {});
     // The second half: `staged` must hold `bytes`, staged for `path` with `durability`.
     static Result<ReplaceOutcome> replace(const QString &path, const FileSnapshot &base,
                                           Staged staged, const QByteArray &bytes,
