@@ -23,8 +23,8 @@ WorkerThread &documentThread();
 // should wait for it. Safe for implicitly shared and shared_ptr values, whose reference counts
 // are atomic; the value must not point at anything the GUI thread still changes.
 // A shared_ptr that is not the last reference is just dropped here: it frees nothing, and the
-// document thread must not hold a document for a while that somebody else is about to let go
-// of (or to reuse once theirs is the last reference). So callers need not count references.
+// document thread must not keep a document alive for a while that somebody else is about to let
+// go of. So callers need not count references.
 template<typename T>
 void releaseInBackground(T value)
 {

@@ -111,6 +111,10 @@ void yieldToCommits()
 #endif
 }
 
+// The shortcuts that are off, one bit each (a struct of three bools is not a lock-free atomic).
+std::atomic<unsigned> shortcutsOff{0};
+constexpr unsigned kDraftAheadOff = 1, kLayoutOff = 2, kShapeChangeOff = 4, kRecycleOff = 8;
+
 bool processIsGone(qint64 pid)
 {
     return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
@@ -121,6 +125,24 @@ bool processIsGone(qint64 pid)
 QString BundleLocation::filePath(const QString &name) const
 {
     return bundlePath + QLatin1Char('/') + name;
+}
+
+void ManifestStore::setShortcuts(const Shortcuts &shortcuts)
+{
+    shortcutsOff = (shortcuts.draftAhead ? 0 : kDraftAheadOff) | (shortcuts.layout ? 0 : kLayoutOff)
+                   | (shortcuts.shapeChange ? 0 : kShapeChangeOff)
+                   | (shortcuts.recycle ? 0 : kRecycleOff);
+}
+
+ManifestStore::Shortcuts ManifestStore::shortcuts()
+{
+    const unsigned off = shortcutsOff;
+    Shortcuts shortcuts;
+    shortcuts.draftAhead = (off & kDraftAheadOff) == 0;
+    shortcuts.recycle = (off & kRecycleOff) == 0;
+    shortcuts.layout = (off & kLayoutOff) == 0;
+    shortcuts.shapeChange = (off & kShapeChangeOff) == 0;
+    return shortcuts;
 }
 
 Result<BundleLocation> ManifestStore::locate(const QString &path)
@@ -149,33 +171,6 @@ Result<BundleLocation> ManifestStore::locate(const QString &path)
     return location;
 }
 
-// The last version this store read or wrote. `prepared` delivers, from the document thread, a
-// private copy of its document for the next commit to patch in place (the published document stays
-// immutable) and, for a version read elsewhere, its layout if its bytes are exactly what
-// JsonWriter writes (ADE's are).
-struct ManifestStore::Cache
-{
-    ~Cache()
-    {
-        if (prepared)
-            prepared->waitForFinished();
-    }
-
-    std::optional<Loaded> known;
-    std::shared_ptr<const LaidOutJson> layout; // of known's bytes, when the store wrote them
-    std::optional<QFuture<Prepared>> prepared; // none: nothing prepared for known yet
-    // Set when the preparation's copy is no longer wanted (a recycled document stands in).
-    std::shared_ptr<std::atomic<bool>> copyUnwanted;
-
-    // The version known was committed on, and the patch that led from it to known: once nobody
-    // else holds that document, replaying the patch on it makes the next working copy without
-    // copying (or freeing) a whole document. Only documents this store made itself.
-    std::shared_ptr<const Json> recyclable;
-    std::shared_ptr<const JsonPatch> recyclePatch;
-    const Json *ownDocument = nullptr; // known's document, when this store made it
-    bool recycling = false;            // the last commit recycled: no copy is made in advance
-};
-
 ManifestStore::ManifestStore(BundleLocation location, Clock clock)
     : m_location(std::move(location)), m_clock(std::move(clock))
 {}
@@ -199,89 +194,13 @@ void ManifestStore::setCaching(bool enabled)
     if (!enabled)
         m_cache.reset();
     else if (!m_cache)
-        m_cache = std::make_unique<Cache>();
+        m_cache = std::make_unique<CommitCache>();
 }
 
 void ManifestStore::remember(const Loaded &loaded)
 {
-    if (!m_cache || !loaded.document
-        || (m_cache->known && m_cache->known->file.bytes == loaded.file.bytes)) {
-        return;
-    }
-    // Nothing is prepared now: a version read elsewhere may never be committed on, and the
-    // reader (the service's watcher path) must not wait for a copy. The next commit on it
-    // prepares what it needs itself. A preparation still running for an older version is left
-    // to finish on its own; it holds its own references.
-    m_cache->prepared.reset();
-    m_cache->known = loaded;
-    m_cache->layout.reset();
-    m_cache->ownDocument = nullptr;
-    releaseInBackground(std::move(m_cache->recyclable));
-    m_cache->recyclePatch.reset();
-}
-
-namespace {
-
-// A working copy of `document` and, when asked, its layout if `bytes` are exactly the writer's
-// text of it. `previous` (an older version) is released here, so that freeing a large document
-// happens on the thread that runs this rather than the committing one.
-ManifestStore::Prepared prepareVersion(const std::shared_ptr<const Json> &document,
-                                       const QByteArray &bytes, bool findLayout,
-                                       std::shared_ptr<const Json> previous,
-                                       const std::shared_ptr<std::atomic<bool>> &copyUnwanted)
-{
-    previous.reset();
-    ManifestStore::Prepared prepared;
-    if (copyUnwanted && copyUnwanted->load())
-        return prepared;
-    prepared.working = std::make_shared<Json>(*document);
-    if (findLayout) {
-        auto laidOut = std::make_shared<LaidOutJson>(LaidOutJson::write(*document));
-        if (laidOut->hasLayout()
-            && std::string_view(bytes.constData(), std::size_t(bytes.size())) == laidOut->text())
-            prepared.layout = std::move(laidOut);
-    }
-    return prepared;
-}
-
-} // namespace
-
-void ManifestStore::cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout,
-                                 std::shared_ptr<const Json> base,
-                                 std::shared_ptr<const JsonPatch> patch)
-{
-    if (!m_cache)
-        return;
-    if (m_cache->prepared)
-        m_cache->prepared->waitForFinished();
-    std::shared_ptr<const Json> previous
-        = m_cache->known ? std::move(m_cache->known->document) : nullptr;
-    releaseInBackground(std::move(m_cache->recyclable));
-    m_cache->recyclePatch.reset();
-    if (base && patch && base.get() == m_cache->ownDocument) {
-        m_cache->recyclable = std::move(base);
-        m_cache->recyclePatch = std::move(patch);
-    }
-    m_cache->ownDocument = version.document.get();
-    m_cache->layout = std::move(layout);
-    m_cache->known = version;
-    // While commits recycle their bases (the usual case: the window lets go of a version once it
-    // shows the next), no copy is made in advance; when one cannot, it copies, and copies are
-    // made in advance again until a commit recycles. The store wrote these bytes itself, so
-    // their layout is known; only the copy is needed.
-    if (m_cache->recycling && m_cache->recyclable) {
-        m_cache->prepared.reset();
-        m_cache->copyUnwanted.reset();
-        releaseInBackground(std::move(previous));
-        return;
-    }
-    m_cache->copyUnwanted = std::make_shared<std::atomic<bool>>(false);
-    m_cache->prepared = documentThread().run(
-        [document = std::move(version.document), bytes = std::move(version.file.bytes),
-         findLayout = m_cache->layout == nullptr, previous = std::move(previous),
-         unwanted = m_cache->copyUnwanted]() mutable {
-            return prepareVersion(document, bytes, findLayout, std::move(previous), unwanted);
-        });
+    if (m_cache)
+        m_cache->remember(loaded);
 }
 
 Result<ManifestStore::Loaded> ManifestStore::load() const
@@ -387,168 +306,188 @@ struct ManifestStore::Draft
     std::optional<Result<GuardedFile::Staged>> staged;
     std::optional<QFuture<void>> staging;
     QSemaphore written; // released once the text is in the temp file (or the staging ended)
+    QString displaced;  // after the exchange: the file it displaced, to remove (caching on)
 };
 
-ManifestStore::Prepared ManifestStore::takePrepared(const Loaded &base)
+// Step 1's answer: the version on disk, and what was made from exactly its bytes before the
+// lock (a draft, or the cache's working copy), if anything.
+struct ManifestStore::FreshBase
 {
-    Prepared prepared;
-    if (m_cache->recyclable && m_cache->recyclable.use_count() == 1) {
-        // Nobody else holds the version `base` was committed on (the reference count's last
-        // decrement was a release; this fence pairs with it before the document is written).
-        std::atomic_thread_fence(std::memory_order_acquire);
-        if (m_cache->copyUnwanted)
-            m_cache->copyUnwanted->store(true);
-        // Made by this store as a mutable object (ownDocument), so writing it is allowed.
-        auto recycled = std::const_pointer_cast<Json>(std::exchange(m_cache->recyclable, nullptr));
-        const std::shared_ptr<const JsonPatch> patch = std::move(m_cache->recyclePatch);
-        if (patch->applyInPlace(*recycled).isOk()) {
-            // What the commit set after the patch, in the order it set it.
-            for (const std::string_view member : bookkeepingMembers())
-                (*recycled)[std::string(member)] = base.document->at(std::string(member));
-            Q_ASSERT(*recycled == *base.document);
-            prepared.working = std::move(recycled);
-            m_cache->recycling = true;
-            if (m_cache->prepared) {
-                // The copy, if it was made, is freed where it was made.
-                releaseInBackground(std::move(*m_cache->prepared));
-            }
-            m_cache->prepared = QtFuture::makeReadyFuture(prepared);
-        } else {
-            releaseInBackground(std::shared_ptr<const Json>(std::move(recycled)));
-        }
-    }
-    if (!prepared.working && m_cache->prepared)
-        prepared = m_cache->prepared->result(); // empty when its copy was called off
-    if (!prepared.working) {
-        m_cache->recycling = false;
-        prepared = prepareVersion(base.document, base.file.bytes, m_cache->layout == nullptr,
-                                  nullptr, nullptr);
-        m_cache->prepared = QtFuture::makeReadyFuture(prepared);
-    }
-    if (m_cache->layout)
-        prepared.layout = m_cache->layout;
-    return prepared;
+    Loaded version;
+    std::unique_ptr<Draft> draft;
+    CommitCache::Start start;
+};
+
+namespace {
+
+// A patch that writes nothing (no ops, or only `test`s).
+bool writesNothing(const JsonPatch &patch)
+{
+    return PatchFootprint(patch).root() == nullptr;
 }
 
+qint64 nextGeneration(const Json &base, qint64 recorded)
+{
+    return std::max(jsonInteger(base, "serverGeneration"), recorded) + 1;
+}
+
+} // namespace
+
+// DESIGN.md §3, one step after another. The store's shortcuts (docs/manifest-service.md,
+// "Shortcuts") change how fast a step is done, never what it decides: they all sit behind the
+// CommitCache, and freshBase() uses what was made from the cached version only when the disk,
+// read under the lock, holds exactly its bytes.
 Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &request,
                                                        const GuardedFile::Hooks &hooks)
 {
-    Result<JsonPatch> patch = JsonPatch::fromJson(request.operations);
-
-    // Ahead of the lock. When the cached version carries the etag the request names (and the
-    // bytes it saw), the disk most likely still holds it, so its draft is made and its temp file
-    // written now, while this thread takes the lock and reads the disk. Nothing is decided on
-    // it: the draft goes on only if the disk, read under the lock, holds exactly the cached bytes
-    // and `.gen` leads to the same generation; then every answer below (etag, seen bytes, patch,
-    // policy, shape) is the one the fresh base gives. Otherwise the draft and its temp file are
-    // dropped and the commit starts again from the disk. A patch the policy must see before the
-    // bookkeeping members are set, or one that fails on the cached version, is left to that path.
-    // A patch of `test` ops only writes nothing: it is checked on the fresh base and never makes
-    // a draft (see below).
-    const bool writesNothing = patch.isOk() && PatchFootprint(patch.value()).root() == nullptr;
     qCDebug(lcStore).noquote() << "commit" << m_location.manifestPath << "ifMatch"
                                << request.ifMatchEtag << "by" << actorRoleName(request.actor.role)
                                << request.actor.sessionId << "ops" << request.operations.size()
                                << (request.rebase ? "(may rebase)" : "");
-    std::unique_ptr<Draft> ahead;
-    if (m_cache && m_cache->known && patch.isOk() && !writesNothing
-        && jsonString(*m_cache->known->document, "etag") == request.ifMatchEtag
-        && (!request.seenBytes || *request.seenBytes == m_cache->known->file.bytes)
-        && !Draft::policyFirst(PatchFootprint(patch.value()))) {
-        const Loaded cached = *m_cache->known;
-        Result<std::unique_ptr<Draft>> made
-            = makeDraft(cached, takePrepared(cached), patch.value(), request);
-        if (made.isOk())
-            ahead = std::move(made).value(); // else the patch failed and was undone
-        qCDebug(lcStore) << "draft made before the lock on the cached version:"
-                         << (ahead ? "yes" : "no, the patch failed on it");
-    }
+    Result<JsonPatch> patch = JsonPatch::fromJson(request.operations);
 
-    // A dropped draft gives its base back to the cache (without a working copy): when the disk
-    // still holds it, the next commit need not parse it again.
-    const auto dropAhead = [&] {
-        if (ahead) {
-            remember(ahead->base);
-            ahead.reset();
-        }
-    };
+    // Ahead of the lock, when the request names the cached version: its draft is made and its
+    // temp file written while this thread takes the lock and reads the disk (step 1 decides).
+    std::unique_ptr<Draft> ahead = draftAhead(patch, request);
 
+    // The lock file keeps other Runboard writers of this run out until the end. Leftovers of
+    // writers that died (a killed CLI, an ADE crash) go now, whoever finds them: no Runboard
+    // writer is mid-commit, and a live writer's temp file names a live pid and stays.
     waitForHousekeeping();
     auto lock = std::make_unique<BundleLock>(m_location.manifestPath);
-    if (const Result<void> locked = lock->lock(m_lockTimeout); !locked.isOk()) {
-        dropAhead();
+    if (const Result<void> locked = lock->lock(m_lockTimeout); !locked.isOk())
         return locked.error();
-    }
-
-    // Leftovers of writers that died (a killed CLI, an ADE crash) go now, whoever finds them:
-    // not only the service's open. Under the lock, so no Runboard writer of this run is
-    // mid-commit; a live writer's temp file names a live pid and stays.
     removeStaleTempFiles();
 
-    if (ahead) {
-        const Result<bool> same = GuardedFile::holds(m_location.manifestPath, ahead->base.file);
-        const Result<qint64> recorded = readGenerationFile();
-        if (same.isOk() && same.value() && recorded.isOk()
-            && std::max(jsonInteger(*ahead->base.document, "serverGeneration"), recorded.value())
-                       + 1
-                   == ahead->generation) {
-            qCDebug(lcStore) << "disk holds the draft's base: the draft goes on";
-            return complete(std::move(ahead), std::move(lock), request, hooks);
+    // 1. The fresh base: what the disk holds now, whatever the caller saw.
+    Result<FreshBase> fresh = freshBase(std::move(ahead));
+    if (!fresh.isOk())
+        return fresh.error();
+    FreshBase base = std::move(fresh).value();
+
+    // 2. The request's etag (and the bytes it saw) against the fresh base, or, when the
+    //    request may rebase, the caller's verdict on the newer version.
+    if (const Result<void> current = checkBase(base.version, patch, request); !current.isOk())
+        return current.error();
+    if (!patch.isOk())
+        return patch.error();
+    if (writesNothing(patch.value()))
+        return answerWithoutWriting(base.version, patch.value(), request);
+
+    // 3-5. The patch on a working copy of the base and the bookkeeping (generation, etag,
+    //      updatedAt, history); the text is made and the temp file written and fsynced on the
+    //      staging thread while this one checks the policy and the shape.
+    std::unique_ptr<Draft> draft = std::move(base.draft);
+    if (!draft) {
+        Result<std::unique_ptr<Draft>> made
+            = makeDraft(base.version, std::move(base.start), std::move(patch).value(), request);
+        if (!made.isOk())
+            return made.error();
+        draft = std::move(made).value();
+    }
+    if (const Result<void> acceptable = checkDraft(*draft, request); !acceptable.isOk())
+        return acceptable.error(); // the temp file goes with the draft
+
+    // 6-7. The guarded replace: the disk re-read, the files exchanged, the displaced one checked.
+    Result<Committed> committed = putInPlace(*draft, hooks);
+    if (!committed.isOk())
+        return committed.error();
+
+    // 8. (The folder was synced by the replace.) `.gen`, the cache, the lock, index.json.
+    finish(*draft, std::move(lock), committed.value());
+    return committed;
+}
+
+// A draft on the cached version, before the lock: only when the request names that version
+// (etag, and bytes when it gives them) and the patch applies to it. A patch the policy must see
+// before the bookkeeping is set, or one that writes nothing, takes the long way.
+std::unique_ptr<ManifestStore::Draft> ManifestStore::draftAhead(const Result<JsonPatch> &patch,
+                                                                const PatchRequest &request)
+{
+    const Loaded *cached = m_cache ? m_cache->known() : nullptr;
+    if (!cached || !patch.isOk() || !shortcuts().draftAhead || writesNothing(patch.value())
+        || jsonString(*cached->document, "etag") != request.ifMatchEtag
+        || (request.seenBytes && *request.seenBytes != cached->file.bytes)
+        || Draft::policyFirst(PatchFootprint(patch.value()))) {
+        return nullptr;
+    }
+    Result<std::unique_ptr<Draft>> made
+        = makeDraft(*cached, m_cache->take(), patch.value(), request);
+    qCDebug(lcStore) << "draft made before the lock on the cached version:"
+                     << (made.isOk() ? "yes" : "no, the patch failed on it");
+    return made.isOk() ? std::move(made).value() : nullptr;
+}
+
+// Step 1. With a cached version, the disk is compared with it while it is read (sizes first, 64
+// KB at a time). This is the one check every shortcut rests on: only when the disk holds exactly
+// the cached bytes are their parse, working copy and layout used, and a draft made on them before
+// the lock goes on (if `.gen` still leads to the generation it took). Otherwise the disk is read
+// and parsed, and the draft and its temp file are dropped.
+Result<ManifestStore::FreshBase> ManifestStore::freshBase(std::unique_ptr<Draft> ahead)
+{
+    const Loaded *cached = m_cache ? m_cache->known() : nullptr;
+    if (ahead && (!cached || ahead->base.document != cached->document))
+        ahead.reset(); // not made on the cached version (never expected): not used
+    if (cached) {
+        const Result<bool> same = GuardedFile::holds(m_location.manifestPath, cached->file);
+        if (!same.isOk())
+            return same.error();
+        if (same.value()) {
+            FreshBase base{*cached, nullptr, {}};
+            if (ahead) {
+                const Result<qint64> recorded = readGenerationFile();
+                if (!recorded.isOk())
+                    return recorded.error();
+                if (nextGeneration(*cached->document, recorded.value()) == ahead->generation) {
+                    qCDebug(lcStore) << "fresh base: the disk holds the cached version; the "
+                                        "draft made before the lock goes on";
+                    base.draft = std::move(ahead);
+                    return base;
+                }
+                qCDebug(lcStore) << "draft dropped: .gen leads to another generation";
+            }
+            qCDebug(lcStore) << "fresh base: the disk holds the cached version";
+            base.start = m_cache->take();
+            return base;
         }
-        qCDebug(lcStore) << "draft dropped:"
-                         << (!same.isOk()    ? "the disk could not be read"
-                             : !same.value() ? "the disk no longer holds its base"
-                                             : ".gen leads to another generation");
-        dropAhead();
-        if (!same.isOk())
-            return same.error();
+        qCDebug(lcStore) << (ahead ? "draft dropped: the disk no longer holds its base"
+                                   : "the disk no longer holds the cached version");
     }
+    Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
+    if (!file.isOk())
+        return file.error();
+    Result<Loaded> parsed = parse(std::move(file).value());
+    if (!parsed.isOk())
+        return parsed.error();
+    qCDebug(lcStore) << "fresh base: read and parsed";
+    return FreshBase{std::move(parsed).value(), nullptr, {}};
+}
 
-    // The fresh base, by content. When the disk holds exactly the cached version, its parsed
-    // document, working copy and layout stand in for parsing, copying and serialising.
-    // Compared while reading when there is a cached version; read (and parsed) otherwise.
-    bool diskHoldsCache = false;
-    if (m_cache && m_cache->known) {
-        const Result<bool> same = GuardedFile::holds(m_location.manifestPath, m_cache->known->file);
-        if (!same.isOk())
-            return same.error();
-        diskHoldsCache = same.value();
-    }
-    Result<Loaded> base = Loaded{};
-    Prepared prepared;
-    qCDebug(lcStore) << "fresh base:"
-                     << (diskHoldsCache ? "the disk holds the cached version" : "read and parsed");
-    if (diskHoldsCache) {
-        base = *m_cache->known;
-        prepared = takePrepared(base.value());
-    } else {
-        Result<FileSnapshot> file = GuardedFile::read(m_location.manifestPath);
-        if (!file.isOk())
-            return file.error();
-        base = parse(std::move(file).value());
-    }
-    if (!base.isOk())
-        return base.error();
-    const Json &current = *base->document;
-
+// Step 2: etag_conflict when the disk is not at the version the request names, unless the
+// request may rebase and the caller's verdict on the disk's version, under the lock, is clean.
+Result<void> ManifestStore::checkBase(const Loaded &base, const Result<JsonPatch> &patch,
+                                      const PatchRequest &request) const
+{
+    const Json &current = *base.document;
     const QString currentEtag = jsonString(current, "etag");
-    const bool movedOn = currentEtag != request.ifMatchEtag
-                         || (request.seenBytes && *request.seenBytes != base->file.bytes);
-    if (movedOn)
-        qCDebug(lcStore).noquote()
-            << "the disk moved on: it is at" << currentEtag << "generation"
-            << jsonInteger(current, "serverGeneration") << "not at" << request.ifMatchEtag
-            << (currentEtag == request.ifMatchEtag ? "(same etag, other bytes)" : "");
-    if (movedOn && request.rebase && patch.isOk()) {
-        // The caller judges the newer version here, under the lock; a clean verdict makes it
-        // the base, exactly as if the request had named it.
-        const Result<void> verdict = request.rebase(base.value());
+    const bool otherBytes = request.seenBytes && *request.seenBytes != base.file.bytes;
+    if (currentEtag == request.ifMatchEtag && !otherBytes)
+        return {};
+    qCDebug(lcStore).noquote() << "the disk moved on: it is at" << currentEtag << "generation"
+                               << jsonInteger(current, "serverGeneration") << "not at"
+                               << request.ifMatchEtag
+                               << (currentEtag == request.ifMatchEtag ? "(same etag, other bytes)"
+                                                                      : "");
+    if (request.rebase && patch.isOk()) {
+        // A clean verdict makes the disk's version the base, exactly as if the request had
+        // named it.
+        const Result<void> verdict = request.rebase(base);
         qCDebug(lcStore).noquote() << "rebase verdict on" << currentEtag << ":"
                                    << (verdict.isOk() ? QStringLiteral("clean, committing on it")
                                                       : verdict.error().message);
-        if (!verdict.isOk())
-            return verdict.error();
-    } else if (currentEtag != request.ifMatchEtag) {
+        return verdict;
+    }
+    if (currentEtag != request.ifMatchEtag) {
         return Error{
             ErrorCode::EtagConflict,
             Tr::tr("%1 is at etag %2 (generation %3), not at %4: it changed since it was "
@@ -559,83 +498,76 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
             Json{{"path", m_location.manifestPath.toStdString()},
                  {"etag", currentEtag.toStdString()},
                  {"serverGeneration", jsonInteger(current, "serverGeneration")}}};
-    } else if (request.seenBytes && *request.seenBytes != base->file.bytes) {
-        return conflictWithDisk(*this, Tr::tr("%1 was changed on disk (its etag %2 was kept) since "
-                                              "it was last shown; look at the new version first")
-                                           .arg(m_location.manifestPath, currentEtag));
     }
-
-    if (!patch.isOk())
-        return patch.error();
-    if (writesNothing) {
-        // Nothing to write (an empty patch, or only tests): the tests are checked on the fresh
-        // base, and the answer is that base, as for an empty patch. The policy sees the patch
-        // with no bookkeeping added, so only its paths' syntax can be refused.
-        if (const Result<Json> tested
-            = patch->isEmpty() ? Result<Json>(Json()) : patch->apply(*base->document);
-            !tested.isOk())
-            return tested.error();
-        if (const Result<void> allowed
-            = PatchPolicy::check(*base->document, patch.value(), *base->document, request.actor);
-            !allowed.isOk())
-            return allowed.error();
-        qCDebug(lcStore) << "the patch writes nothing and its tests hold: answered without writing";
-        Committed committed;
-        committed.base = base.value();
-        committed.result = committed.base;
-        return committed;
-    }
-    Result<std::unique_ptr<Draft>> made
-        = makeDraft(base.value(), std::move(prepared), std::move(patch).value(), request);
-    if (!made.isOk())
-        return made.error();
-    return complete(std::move(made).value(), std::move(lock), request, hooks);
+    return conflictWithDisk(*this, Tr::tr("%1 was changed on disk (its etag %2 was kept) since "
+                                          "it was last shown; look at the new version first")
+                                       .arg(m_location.manifestPath, currentEtag));
 }
 
-// Patches the working copy of `base` in place (undone on failure; without one, a copy), sets the
-// bookkeeping members and starts the staging. Fails with the patch's error, or with the policy's
-// when the patch wrote the bookkeeping members itself.
-Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(Loaded base,
-                                                                       Prepared prepared,
+// Nothing to write (an empty patch, or only tests): the tests are checked on the fresh base, and
+// the answer is that base. The policy sees the patch with no bookkeeping added, so only its
+// paths' syntax can be refused.
+Result<ManifestStore::Committed> ManifestStore::answerWithoutWriting(
+    const Loaded &base, const JsonPatch &patch, const PatchRequest &request) const
+{
+    if (const Result<Json> tested
+        = patch.isEmpty() ? Result<Json>(Json()) : patch.apply(*base.document);
+        !tested.isOk())
+        return tested.error();
+    if (const Result<void> allowed
+        = PatchPolicy::check(*base.document, patch, *base.document, request.actor);
+        !allowed.isOk())
+        return allowed.error();
+    qCDebug(lcStore) << "the patch writes nothing and its tests hold: answered without writing";
+    Committed committed;
+    committed.base = base;
+    committed.result = base;
+    return committed;
+}
+
+// Steps 3 and 4 on `base`: the patch on the working copy in place (a failing patch is undone) or
+// on a copy made now; the policy when the patch wrote the bookkeeping members itself (otherwise
+// checkDraft asks it); the bookkeeping; then the staging of step 5 starts.
+Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(const Loaded &base,
+                                                                       CommitCache::Start start,
                                                                        JsonPatch patch,
                                                                        const PatchRequest &request)
 {
-    auto draft = std::make_unique<Draft>(std::move(base), std::move(patch));
-    draft->baseIsValid = m_cache && draft->base.document.get() == m_cache->ownDocument;
-    const Json &current = *draft->base.document;
-    Json &next = draft->next;
-    if (prepared.working) {
-        if (const Result<void> applied = draft->patch.applyInPlace(*prepared.working);
-            !applied.isOk())
-            return applied.error(); // undone: the cache still stands for the base
-        next = std::move(*prepared.working);
-        // From here on the cache has no working copy of the base; a failure re-prepares one.
-        m_cache->prepared.reset();
-        m_cache->known.reset();
+    auto draft = std::make_unique<Draft>(base, std::move(patch));
+    draft->baseIsValid
+        = m_cache && m_cache->isCommitted(base.document.get()) && shortcuts().shapeChange;
+    if (start.working) {
+        if (const Result<void> applied = draft->patch.applyInPlace(*start.working); !applied.isOk())
+            return applied.error();
+        draft->next = std::move(*start.working);
     } else {
-        Result<Json> applied = draft->patch.apply(current);
+        Result<Json> applied = draft->patch.apply(*base.document);
         if (!applied.isOk())
             return applied.error();
-        next = std::move(applied).value();
+        draft->next = std::move(applied).value();
     }
-    // The policy must see `next` as the patch left it: when the patch wrote the bookkeeping
-    // members set below, it is asked here; otherwise beside the staging, in complete().
     if (draft->policyFirst()) {
         if (const Result<void> allowed
-            = PatchPolicy::check(current, draft->patch, next, request.actor);
-            !allowed.isOk()) {
-            remember(draft->base);
+            = PatchPolicy::check(*base.document, draft->patch, draft->next, request.actor);
+            !allowed.isOk())
             return allowed.error();
-        }
     }
-
     const Result<qint64> recorded = readGenerationFile();
     if (!recorded.isOk())
         return recorded.error();
-    draft->generation = std::max(jsonInteger(current, "serverGeneration"), recorded.value()) + 1;
-    const QString etag = makeEtag(draft->generation);
+    draft->generation = nextGeneration(*base.document, recorded.value());
+    setBookkeeping(*draft, request);
+    stage(*draft, shortcuts().layout ? std::move(start.layout) : nullptr);
+    return draft;
+}
+
+// Step 4: serverGeneration, updatedAt, etag and a history entry, in bookkeepingMembers()' order.
+void ManifestStore::setBookkeeping(Draft &draft, const PatchRequest &request) const
+{
+    const QString etag = makeEtag(draft.generation);
     const QString at = isoTimestamp(m_clock());
-    next["serverGeneration"] = draft->generation;
+    Json &next = draft.next;
+    next["serverGeneration"] = draft.generation;
     next["updatedAt"] = at.toStdString();
     next["etag"] = etag.toStdString();
     Json &history = next["history"];
@@ -651,19 +583,23 @@ Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(Loaded ba
         history.erase(history.begin(),
                       history.begin()
                           + static_cast<std::ptrdiff_t>(history.size() - kHistoryLimit));
+}
 
-    // The text: the cached layout's unchanged parts copied, the rest written; both give exactly
-    // JsonWriter::write(next). From here on `next` is only read, by both threads.
-    Draft *const staging = draft.get();
-    draft->staging
+// Step 5 on the staging thread: the text (the cached layout's unchanged parts copied, the rest
+// written; both give exactly JsonWriter::write(next)) and the temp file, written and fsynced.
+// From here on `next` is only read, by both threads.
+void ManifestStore::stage(Draft &draft, std::shared_ptr<const LaidOutJson> layout)
+{
+    const bool layOut = m_cache != nullptr && shortcuts().layout;
+    draft.staging
         = thread(m_staging, "rb-staging")
-              .run([staging, layout = std::move(prepared.layout), caching = m_cache != nullptr,
+              .run([staging = &draft, layout = std::move(layout), layOut,
                     path = m_location.manifestPath] {
                   if (layout) {
                       staging->laidOut = std::make_shared<LaidOutJson>(
                           layout->rewrite(staging->next, staging->footprint,
                                           {"serverGeneration", "updatedAt", "etag", "history"}));
-                  } else if (caching) {
+                  } else if (layOut) {
                       staging->laidOut
                           = std::make_shared<LaidOutJson>(LaidOutJson::write(staging->next));
                   }
@@ -681,103 +617,103 @@ Result<std::unique_ptr<ManifestStore::Draft>> ManifestStore::makeDraft(Loaded ba
                   if (!told)
                       staging->written.release();
               });
-    return draft;
 }
 
-// The rest of the protocol for a draft on the fresh base, under the lock: the policy and the
-// shape check run while the staging waits for the disk to take the temp file (fsync); nothing
-// takes the manifest's name before their answer is in, and a refusal removes the temp file.
-// They wait until the text is written: side by side with the making of the text, their walk over
-// the whole document slowed it threefold (two processors, one memory). The shape check sees the
-// new generation, etag, updatedAt and history entry, which are well-formed by construction.
-Result<ManifestStore::Committed> ManifestStore::complete(std::unique_ptr<Draft> draft,
-                                                         std::unique_ptr<BundleLock> lock,
-                                                         const PatchRequest &request,
-                                                         const GuardedFile::Hooks &hooks)
+// Step 3's checks, while the staging waits for the disk to take the temp file (fsync): the
+// policy and the shape. Nothing takes the manifest's name before their answer is in. They wait
+// until the text is written: side by side with the making of the text, their walk over the whole
+// document slowed it threefold (two processors, one memory). The shape check sees the new
+// generation, etag, updatedAt and history entry, which are well-formed by construction.
+Result<void> ManifestStore::checkDraft(Draft &draft, const PatchRequest &request) const
 {
-    draft->written.acquire();
+    draft.written.acquire();
     Result<void> acceptable
-        = draft->policyFirst()
+        = draft.policyFirst()
               ? Result<void>()
-              : PatchPolicy::check(*draft->base.document, draft->patch, draft->next, request.actor);
+              : PatchPolicy::check(*draft.base.document, draft.patch, draft.next, request.actor);
     if (acceptable.isOk())
-        acceptable = draft->baseIsValid
-                         ? ManifestValidator::validateShapeChange(draft->next, draft->footprint)
-                         : ManifestValidator::validateShape(draft->next);
-    draft->staging->waitForFinished();
+        acceptable = draft.baseIsValid
+                         ? ManifestValidator::validateShapeChange(draft.next, draft.footprint)
+                         : ManifestValidator::validateShape(draft.next);
+    draft.staging->waitForFinished();
     if (!acceptable.isOk()) {
         qCDebug(lcStore).noquote() << "refused:" << acceptable.error().message;
-        remember(draft->base);
-        return acceptable.error(); // the temp file goes with the draft
+        return acceptable.error();
     }
-    if (!draft->staged->isOk())
-        return draft->staged->error();
+    if (!draft.staged->isOk())
+        return draft.staged->error();
+    return {};
+}
 
-    Committed committed;
-    committed.base = draft->base;
-    QString displaced;
+// Steps 6 and 7 (GuardedFile::replace): the disk re-read and compared with the base, the temp
+// file exchanged with the manifest, the displaced file compared with the base; the folder fsync.
+Result<ManifestStore::Committed> ManifestStore::putInPlace(Draft &draft,
+                                                           const GuardedFile::Hooks &hooks) const
+{
     Result<GuardedFile::ReplaceOutcome> replaced = GuardedFile::replace(
-        m_location.manifestPath, committed.base.file, std::move(*draft->staged).value(),
-        draft->bytes, hooks, GuardedFile::Durability::Synced, m_cache ? &displaced : nullptr);
+        m_location.manifestPath, draft.base.file, std::move(*draft.staged).value(), draft.bytes,
+        hooks, GuardedFile::Durability::Synced, m_cache ? &draft.displaced : nullptr);
     if (!replaced.isOk()) {
         qCDebug(lcStore).noquote() << "replace failed:" << replaced.error().message;
         if (replaced.error().code == ErrorCode::EtagConflict)
             return conflictWithDisk(*this, replaced.error().message);
         return replaced.error();
     }
-    committed.written = true;
-    committed.method = replaced->method;
-    qCDebug(lcStore) << "written: generation" << draft->generation << "on"
-                     << jsonString(*committed.base.document, "etag")
+    qCDebug(lcStore) << "written: generation" << draft.generation << "on"
+                     << jsonString(*draft.base.document, "etag")
                      << (replaced->method == GuardedFile::ReplaceMethod::Exchange
                              ? "(exchanged, displaced version checked)"
                              : "(renamed)");
+    Committed committed;
+    committed.base = draft.base;
+    committed.written = true;
+    committed.method = replaced->method;
     if (!replaced->folderSynced)
         committed.warnings
             << Tr::tr("the folder %1 could not be synced to disk").arg(m_location.bundlePath);
+    committed.result.file.exists = true;
+    committed.result.file.bytes = std::move(draft.bytes);
+    committed.result.file.identity = GuardedFile::identity(m_location.manifestPath);
+    // Made mutable (and shared as const): the cache may recycle it once nobody else holds it.
+    committed.result.document = std::make_shared<Json>(std::move(draft.next));
+    return committed;
+}
 
-    // .gen and index.json are derived (from the manifest and the run folders) and heal
-    // themselves, so they are written atomically but without paying for fsync again.
+// Step 8 after the folder fsync: `.gen` (after the manifest, under the lock) and index.json are
+// derived from the manifest and heal themselves, so they are written atomically but without
+// another fsync. Without caching (the CLI) `.gen` is written before the answer. With caching
+// (the service) the new version goes into the cache, and `.gen`, removing the displaced file and
+// releasing the lock are chores on "rb-chores" that need not hold up the answer; this store
+// waits for them before it locks again (other writers see the lock a little longer), and a
+// failure is told with the next commit.
+void ManifestStore::finish(Draft &draft, std::unique_ptr<BundleLock> lock, Committed &committed)
+{
     const QString genPath = m_location.filePath(QStringLiteral(".gen"));
-    const QByteArray genBytes = QByteArray::number(draft->generation) + '\n';
+    const QByteArray genBytes = QByteArray::number(draft.generation) + '\n';
     if (!m_cache) {
         const Result<void> gen
             = GuardedFile::write(genPath, genBytes, GuardedFile::Durability::Relaxed);
         if (!gen.isOk())
             committed.warnings << gen.error().message;
-    }
-
-    committed.result.file.exists = true;
-    committed.result.file.bytes = std::move(draft->bytes);
-    committed.result.file.identity = GuardedFile::identity(m_location.manifestPath);
-    // Made as a mutable object (shared as const), so that takePrepared() may recycle it.
-    committed.result.document = std::make_shared<Json>(std::move(draft->next));
-    if (m_cache) {
-        cacheVersion(committed.result, std::move(draft->laidOut), draft->base.document,
-                     std::make_shared<const JsonPatch>(std::move(draft->patch)));
-    }
-    if (m_cache) {
-        // The commit is durable and verified: `.gen` (still after the manifest and under the
-        // lock, as the protocol has it), removing the displaced file and releasing the lock are
-        // chores that need not hold up the answer. This store waits for them before it locks
-        // again; other writers see the lock a little longer. A failure is told with the next
-        // commit.
+    } else {
+        m_cache->rememberCommitted(committed.result, std::move(draft.laidOut), draft.base.document,
+                                   std::make_shared<const JsonPatch>(std::move(draft.patch)));
         if (!m_choreFailure.isEmpty()) {
             committed.warnings << Tr::tr(".gen was not updated after an earlier commit: %1")
                                       .arg(std::exchange(m_choreFailure, QString()));
         }
-        m_housekeeping = thread(m_chores, "rb-chores")
-                             .run([lock = std::move(lock), displaced, genPath, genBytes] {
-                                 yieldToCommits();
-                                 const Result<void> gen = GuardedFile::write(
-                                     genPath, genBytes, GuardedFile::Durability::Relaxed);
-                                 GuardedFile::removeDisplaced(displaced);
-                                 lock->unlock();
-                                 return gen.isOk() ? QString() : gen.error().message;
-                             });
+        m_housekeeping
+            = thread(m_chores, "rb-chores")
+                  .run([lock = std::move(lock), displaced = draft.displaced, genPath, genBytes] {
+                      yieldToCommits();
+                      const Result<void> gen
+                          = GuardedFile::write(genPath, genBytes, GuardedFile::Durability::Relaxed);
+                      GuardedFile::removeDisplaced(displaced);
+                      lock->unlock();
+                      return gen.isOk() ? QString() : gen.error().message;
+                  });
     }
     recordInIndex(committed.result.document, committed.warnings);
-    return committed;
 }
 
 void ManifestStore::waitForHousekeeping()

@@ -3,6 +3,7 @@
 
 #include "bundlelock.h"
 #include "clock.h"
+#include "commitcache.h"
 #include "error.h"
 #include "guardedfile.h"
 #include "json.h"
@@ -65,11 +66,7 @@ public:
     // How long a commit or heartbeat waits for another Runboard process's lock (default 3 s).
     void setLockTimeout(std::chrono::milliseconds timeout) { m_lockTimeout = timeout; }
 
-    struct Loaded
-    {
-        FileSnapshot file;
-        std::shared_ptr<const Json> document;
-    };
+    using Loaded = ParsedVersion;
 
     // Reads and checks manifest.json. NotFound (absent), Unreadable (not JSON, or not an ADE v1
     // manifest: the message names the file and, for JSON errors, line and column), RunSuspended
@@ -78,9 +75,9 @@ public:
     Result<Loaded> parse(FileSnapshot file) const;
 
     // Off by default: one-shot commands have nothing to reuse. When on, commit() keeps what it
-    // wrote, and remember() takes a version read elsewhere (the service's watcher path). The
-    // working copy and the layout of a remembered version are prepared on the document thread
-    // (backgroundrelease.h).
+    // wrote, and remember() takes a version read elsewhere (the service's watcher path), in a
+    // CommitCache: a commit on the version still on disk then skips parsing, copying and
+    // laying out the whole document.
     void setCaching(bool enabled);
     void remember(const Loaded &loaded);
 
@@ -144,35 +141,47 @@ public:
     // The members every commit sets after the patch, in the order it sets them.
     static const std::vector<std::string_view> &bookkeepingMembers();
 
-    // What a commit on a cached version starts from (internal; public for the preparing task).
-    struct Prepared
+    // The shortcuts a cached store may take (docs/manifest-service.md, "Shortcuts"); each gives
+    // the same bytes and answers as the long way. All on by default; bench_manifest turns them
+    // off one at a time (`--without`) to measure what each buys. Process-wide, read per commit.
+    struct Shortcuts
     {
-        std::shared_ptr<Json> working;
-        std::shared_ptr<const LaidOutJson> layout;
+        bool draftAhead = true;  // the draft made and staged before the lock
+        bool recycle = true;     // the last commit's base, patched again, as the next working copy
+        bool layout = true;      // the text copied from the last text where the patch did not write
+        bool shapeChange = true; // the shape rechecked only where the patch wrote
     };
+    static void setShortcuts(const Shortcuts &shortcuts);
+    static Shortcuts shortcuts();
 
 private:
-    struct Cache;
-    struct IndexQueue;
     struct Draft;
-    Prepared takePrepared(const Loaded &base);
-    Result<std::unique_ptr<Draft>> makeDraft(Loaded base, Prepared prepared, JsonPatch patch,
-                                             const PatchRequest &request);
-    Result<Committed> complete(std::unique_ptr<Draft> draft, std::unique_ptr<BundleLock> lock,
-                               const PatchRequest &request, const GuardedFile::Hooks &hooks);
+    struct FreshBase;
+    std::unique_ptr<Draft> draftAhead(const Result<JsonPatch> &patch, const PatchRequest &request);
+    Result<FreshBase> freshBase(std::unique_ptr<Draft> ahead);
+    Result<void> checkBase(const Loaded &base, const Result<JsonPatch> &patch,
+                           const PatchRequest &request) const;
+    Result<Committed> answerWithoutWriting(const Loaded &base, const JsonPatch &patch,
+                                           const PatchRequest &request) const;
+    Result<std::unique_ptr<Draft>> makeDraft(const Loaded &base, CommitCache::Start start,
+                                             JsonPatch patch, const PatchRequest &request);
+    void setBookkeeping(Draft &draft, const PatchRequest &request) const;
+    void stage(Draft &draft, std::shared_ptr<const LaidOutJson> layout);
+    Result<void> checkDraft(Draft &draft, const PatchRequest &request) const;
+    Result<Committed> putInPlace(Draft &draft, const GuardedFile::Hooks &hooks) const;
+    void finish(Draft &draft, std::unique_ptr<BundleLock> lock, Committed &committed);
     Result<qint64> readGenerationFile() const;
     QString orchestrationDir() const;
+    struct IndexQueue;
     void recordInIndex(const std::shared_ptr<const Json> &manifest, QStringList &warnings);
     void waitForHousekeeping();
     static WorkerThread &thread(std::unique_ptr<WorkerThread> &slot, const char *name);
-    void cacheVersion(Loaded version, std::shared_ptr<const LaidOutJson> layout,
-                      std::shared_ptr<const Json> base, std::shared_ptr<const JsonPatch> patch);
 
     BundleLocation m_location;
     Clock m_clock;
     std::chrono::milliseconds m_lockTimeout = BundleLock::kDefaultTimeout;
-    std::unique_ptr<Cache> m_cache;      // null while caching is off
-    std::shared_ptr<IndexQueue> m_index; // recordings off the committing thread (caching on)
+    std::unique_ptr<CommitCache> m_cache; // null while caching is off
+    std::shared_ptr<IndexQueue> m_index;  // recordings off the committing thread (caching on)
     std::optional<QFuture<QString>> m_housekeeping; // the last commit's chores (caching on)
     QString m_choreFailure; // what went wrong in them, told with the next commit
     // Declared last, so joined first: nothing they run outlives what it refers to.

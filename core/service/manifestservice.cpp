@@ -27,7 +27,7 @@
 //   snapshot of the replacing version. The places are read, not patched again, so no version is
 //   copied to decide. Our own next commit on top of a remembered one confirms it, which keeps
 //   the list at one entry while we are the only writer. The base of a remembered commit is kept
-//   as bytes, not parsed: holding its document would stop the store from recycling it.
+//   as bytes, not parsed (a fraction of the memory; it is parsed only for a report).
 // - A queued patch's answer (requestFinished) is posted behind the snapshot it refers to, and a
 //   failed one carries the newest snapshot, so a subscriber has seen the version an outcome
 //   talks about before it hears the outcome.

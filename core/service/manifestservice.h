@@ -160,8 +160,8 @@ private:
         QString summary;
         Actor actor;
         QDateTime committedAt;
-        // The base as bytes, not parsed: holding the base document would keep the store from
-        // recycling it for the next commit (ManifestStore::Cache). Parsed only for a report.
+        // The base as bytes, not parsed: a parsed document takes many times the memory of
+        // its text, and the base is needed only for a report. Parsed then.
         QByteArray baseBytes;
         std::shared_ptr<const Json> result; // what we wrote
     };

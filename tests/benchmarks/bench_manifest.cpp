@@ -322,6 +322,26 @@ int main(int argc, char *argv[])
     if (args.contains(QStringLiteral("--rss-child")))
         return rssChild();
     const bool quick = args.contains(QStringLiteral("--quick"));
+    // --without draftAhead,recycle,layout,shapeChange: the store's shortcuts to leave out, to
+    // measure what each buys (docs/benchmarks.md). --commits-only: skip the other figures.
+    ManifestStore::Shortcuts shortcuts;
+    const qsizetype without = args.indexOf(QStringLiteral("--without"));
+    if (without >= 0 && without + 1 < args.size()) {
+        for (const QString &name : args.at(without + 1).split(u',')) {
+            bool *const off = name == u"draftAhead"    ? &shortcuts.draftAhead
+                              : name == u"recycle"     ? &shortcuts.recycle
+                              : name == u"layout"      ? &shortcuts.layout
+                              : name == u"shapeChange" ? &shortcuts.shapeChange
+                                                       : nullptr;
+            if (!off) {
+                std::fprintf(stderr, "bench_manifest: no shortcut named %s\n", qPrintable(name));
+                return 2;
+            }
+            *off = false;
+        }
+        ManifestStore::setShortcuts(shortcuts);
+    }
+    const bool commitsOnly = args.contains(QStringLiteral("--commits-only"));
 
     double load[3] = {0, 0, 0};
     if (FILE *f = std::fopen("/proc/loadavg", "r")) {
@@ -329,8 +349,9 @@ int main(int argc, char *argv[])
             load[0] = -1;
         std::fclose(f);
     }
-    std::printf("bench_manifest: load average %.2f %.2f %.2f; temp folder %s\n", load[0], load[1],
-                load[2], qPrintable(QDir::tempPath()));
+    std::printf("bench_manifest: load average %.2f %.2f %.2f; temp folder %s; shortcuts off: %s\n",
+                load[0], load[1], load[2], qPrintable(QDir::tempPath()),
+                without >= 0 ? qPrintable(args.value(without + 1)) : "none");
 
     std::printf("\nCommit latency (ms), one-op patch, vs. write+fsync+rename+folder fsync floor\n");
     std::printf("service: ManifestService::patch back to back; paced: the same, 50 ms apart; "
@@ -345,6 +366,8 @@ int main(int argc, char *argv[])
     benchCommit(50000, quick ? 20 : 200, CommitPath::OneShot);
     benchCommit(1000000, quick ? 10 : 100, CommitPath::OneShot);
     benchCommit(5000000, quick ? 5 : 30, CommitPath::OneShot);
+    if (commitsOnly)
+        return 0;
 
     std::printf("\nExternal change -> snapshot delivered to a subscriber in another thread\n");
     benchExternalChange(50000, quick ? 20 : 100);
