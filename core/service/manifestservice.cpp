@@ -46,6 +46,7 @@
 #include "jsonreader.h"
 #include "patchfootprint.h"
 #include "rebasingcommit.h"
+#include "tsanannotations.h"
 
 #include <QCoreApplication>
 #include <QMutexLocker>
@@ -120,7 +121,12 @@ ManifestService::ManifestService(BundleLocation location, Options options, QObje
     qRegisterMetaType<runboard::ManifestStore::PatchRequest>();
 }
 
-ManifestService::~ManifestService() = default;
+ManifestService::~ManifestService()
+{
+    // Deleted in the service thread after the handle let go of it in the GUI thread
+    // (RunHandle::~RunHandle); deleteLater's event queue is invisible to ThreadSanitizer.
+    tsan::takeOver(this);
+}
 
 Result<Snapshot> ManifestService::open()
 {
@@ -357,7 +363,8 @@ void ManifestService::postOutcomeLocked(ServiceOutcome outcome)
     // Queued behind the snapshot and any overwritten report it led to, so a subscriber has seen
     // the version an outcome refers to before it hears the outcome.
     QMetaObject::invokeMethod(
-        this, [this, outcome] { Q_EMIT requestFinished(outcome); }, Qt::QueuedConnection);
+        this, tsan::handedOver([this, outcome] { Q_EMIT requestFinished(outcome); }),
+        Qt::QueuedConnection);
 }
 
 Snapshot ManifestService::snapshot() const
@@ -611,8 +618,9 @@ void ManifestService::judgeOwnCommitsLocked(const Snapshot &theirs)
         if (base.isOk())
             report.ourBase = std::make_shared<const Json>(std::move(base).value());
         report.theirs = theirs;
-        QMetaObject::invokeMethod(
-            this, [this, report] { Q_EMIT overwritten(report); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this,
+                                  tsan::handedOver([this, report] { Q_EMIT overwritten(report); }),
+                                  Qt::QueuedConnection);
     }
     m_ownCommits.clear();
 }
@@ -621,16 +629,17 @@ void ManifestService::publishLocked(Snapshot snapshot)
 {
     releaseDocumentOf(std::exchange(m_snapshot, snapshot));
     QMetaObject::invokeMethod(
-        this, [this, snapshot] { Q_EMIT snapshotChanged(snapshot); }, Qt::QueuedConnection);
+        this, tsan::handedOver([this, snapshot] { Q_EMIT snapshotChanged(snapshot); }),
+        Qt::QueuedConnection);
 }
 
 void ManifestService::announceLocked(Lifecycle event, const QString &message)
 {
     const quint64 sequence = ++m_sequence;
-    QMetaObject::invokeMethod(
-        this,
-        [this, event, message, sequence] { Q_EMIT lifecycleChanged(event, message, sequence); },
-        Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, tsan::handedOver([this, event, message, sequence] {
+                                  Q_EMIT lifecycleChanged(event, message, sequence);
+                              }),
+                              Qt::QueuedConnection);
 }
 
 void ManifestService::setStateLocked(State state, const QString &message)
@@ -696,8 +705,8 @@ bool ManifestService::refreshPlanLocked()
     if (plan == m_plan)
         return false;
     m_plan = plan;
-    QMetaObject::invokeMethod(
-        this, [this, plan] { Q_EMIT planChanged(plan); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, tsan::handedOver([this, plan] { Q_EMIT planChanged(plan); }),
+                              Qt::QueuedConnection);
     return true;
 }
 

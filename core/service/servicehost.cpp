@@ -19,6 +19,8 @@
 
 #include "servicehost.h"
 
+#include "tsanannotations.h"
+
 #include <QThread>
 
 namespace runboard {
@@ -29,8 +31,19 @@ RunHandle::RunHandle(BundleLocation location, QObject *parent)
 
 RunHandle::~RunHandle()
 {
-    if (m_service)
-        m_service->deleteLater();
+    if (ManifestService *const service = m_service.data()) {
+        // This thread is done with the service, and with what it shares with the service's
+        // thread (the guard's reference, strings, the snapshot), before that thread deletes the
+        // service: the connections are cut here rather than in ~QObject, the shared values let
+        // go of first.
+        disconnect(service, nullptr, this, nullptr);
+        m_service.clear();
+        m_location = BundleLocation();
+        m_watchMode.clear();
+        m_snapshot = Snapshot();
+        tsan::handOff(service); // taken over in ~ManifestService
+        service->deleteLater();
+    }
 }
 
 quint64 RunHandle::requestPatch(const ManifestStore::PatchRequest &request,
@@ -42,17 +55,18 @@ quint64 RunHandle::requestPatch(const ManifestStore::PatchRequest &request,
         refused.requestId = id;
         refused.error = Error{ErrorCode::RunSuspended, tr("the run is not open"), Json::object()};
         QMetaObject::invokeMethod(
-            this, [this, refused] { Q_EMIT patchFinished(refused); }, Qt::QueuedConnection);
+            this, tsan::handedOver([this, refused] { Q_EMIT patchFinished(refused); }),
+            Qt::QueuedConnection);
         return id;
     }
     QMetaObject::invokeMethod(
         m_service.data(),
-        [service = m_service.data(), id, request, base = std::move(rebaseFrom)] {
+        tsan::handedOver([service = m_service.data(), id, request, base = std::move(rebaseFrom)] {
             if (base)
                 service->patchRebasingRequested(id, request, base);
             else
                 service->patchRequested(id, request);
-        },
+        }),
         Qt::QueuedConnection);
     return id;
 }
@@ -148,16 +162,25 @@ RunHandle *ServiceHost::open(const BundleLocation &location, ManifestService::Op
     service->moveToThread(m_thread);
     handle->m_service = service;
 
-    connect(service, &ManifestService::requestFinished, handle, &RunHandle::onRequestFinished);
-    connect(service, &ManifestService::snapshotChanged, handle, &RunHandle::onSnapshot);
-    connect(service, &ManifestService::lifecycleChanged, handle, &RunHandle::onLifecycle);
-    connect(service, &ManifestService::planChanged, handle, &RunHandle::planChanged);
-    connect(service, &ManifestService::overwritten, handle, &RunHandle::overwritten);
+    // Queued by name, not by Qt's choice at each emit: the connection then carries its argument
+    // types from here, rather than the service thread adding them on its first emit while this
+    // thread may be tearing the connection down (RunHandle::~RunHandle).
+    connect(service, &ManifestService::requestFinished, handle, &RunHandle::onRequestFinished,
+            Qt::QueuedConnection);
+    connect(service, &ManifestService::snapshotChanged, handle, &RunHandle::onSnapshot,
+            Qt::QueuedConnection);
+    connect(service, &ManifestService::lifecycleChanged, handle, &RunHandle::onLifecycle,
+            Qt::QueuedConnection);
+    connect(service, &ManifestService::planChanged, handle, &RunHandle::planChanged,
+            Qt::QueuedConnection);
+    connect(service, &ManifestService::overwritten, handle, &RunHandle::overwritten,
+            Qt::QueuedConnection);
 
     handle->m_openRequest = handle->m_nextRequest++;
-    QMetaObject::invokeMethod(
-        service, [service, id = handle->m_openRequest] { service->openRequested(id); },
-        Qt::QueuedConnection);
+    QMetaObject::invokeMethod(service, tsan::handedOver([service, id = handle->m_openRequest] {
+                                  service->openRequested(id);
+                              }),
+                              Qt::QueuedConnection);
     return handle;
 }
 
