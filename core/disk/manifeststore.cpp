@@ -39,6 +39,7 @@
 #include "manifestvalidator.h"
 #include "patchfootprint.h"
 #include "runindex.h"
+#include "tsanannotations.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -279,6 +280,7 @@ struct ManifestStore::Draft
     {
         if (staging)
             staging->waitForFinished();
+        tsan::takeOver(this); // what the staging wrote (tsanannotations.h)
     }
     Draft(const Draft &) = delete;
     Draft &operator=(const Draft &) = delete;
@@ -608,12 +610,16 @@ void ManifestStore::stage(Draft &draft, std::shared_ptr<const LaidOutJson> layou
                   const std::string &written = staging->laidOut ? staging->laidOut->text() : text;
                   staging->bytes
                       = QByteArray(written.data(), static_cast<qsizetype>(written.size()));
+                  // The committing thread reads the text once `written` is released, the rest
+                  // after the wait: a semaphore and a future TSan cannot see.
                   bool told = false;
                   staging->staged.emplace(GuardedFile::stage(path, staging->bytes,
                                                              GuardedFile::Durability::Synced, [&] {
+                                                                 tsan::handOff(staging);
                                                                  staging->written.release();
                                                                  told = true;
                                                              }));
+                  tsan::handOff(staging);
                   if (!told)
                       staging->written.release();
               });
@@ -627,6 +633,7 @@ void ManifestStore::stage(Draft &draft, std::shared_ptr<const LaidOutJson> layou
 Result<void> ManifestStore::checkDraft(Draft &draft, const PatchRequest &request) const
 {
     draft.written.acquire();
+    tsan::takeOver(&draft);
     Result<void> acceptable
         = draft.policyFirst()
               ? Result<void>()
@@ -636,6 +643,7 @@ Result<void> ManifestStore::checkDraft(Draft &draft, const PatchRequest &request
                          ? ManifestValidator::validateShapeChange(draft.next, draft.footprint)
                          : ManifestValidator::validateShape(draft.next);
     draft.staging->waitForFinished();
+    tsan::takeOver(&draft);
     if (!acceptable.isOk()) {
         qCDebug(lcStore).noquote() << "refused:" << acceptable.error().message;
         return acceptable.error();
