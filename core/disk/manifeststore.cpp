@@ -30,7 +30,6 @@
 
 #include "manifeststore.h"
 
-#include "backgroundrelease.h"
 #include "bundlelock.h"
 #include "jsonpatch.h"
 #include "jsonreader.h"
@@ -48,7 +47,6 @@
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QSemaphore>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
 #include <cerrno>

@@ -323,7 +323,7 @@ int main(int argc, char *argv[])
         return rssChild();
     const bool quick = args.contains(QStringLiteral("--quick"));
     // --without draftAhead,recycle,layout,shapeChange: the store's shortcuts to leave out, to
-    // measure what each buys (docs/benchmarks.md). --commits-only: skip the other figures.
+    // measure what each buys (docs/benchmarks.md). --commits-only: the commit figures alone.
     ManifestStore::Shortcuts shortcuts;
     const qsizetype without = args.indexOf(QStringLiteral("--without"));
     if (without >= 0 && without + 1 < args.size()) {
