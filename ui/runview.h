@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "attention.h"
 #include "clock.h"
 #include "manifestservice.h"
 #include "messagebar.h"
@@ -136,6 +137,12 @@ Q_SIGNALS:
     void snapshotShown(const runboard::Snapshot &snapshot);
     // The selection the editing actions work on changed (tasks, agent, validation node).
     void selectionChanged();
+    // What waits for a person changed (a snapshot, a clock tick, a conflict). `source` says who
+    // made the version shown: Self when the person's own change did.
+    void attentionChanged(const QList<runboard::AttentionItem> &items,
+                          runboard::Snapshot::Source source);
+    // The run's tasks went from not all done to all done (and there is at least one task).
+    void allTasksDone(runboard::Snapshot::Source source);
 
 private:
     QWidget *buildHeader();
