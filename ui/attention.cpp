@@ -24,16 +24,17 @@ QList<AttentionItem> Attention::collect(const Inputs &inputs)
 {
     QList<AttentionItem> items;
     for (const ConflictSummary &conflict : inputs.conflicts) {
-        items.append({AttentionItem::Kind::Conflict, QString::number(conflict.id),
-                      tr("Your change “%1” is in conflict with a newer version").arg(conflict.what)});
+        items.append(
+            {AttentionItem::Kind::Conflict, QString::number(conflict.id),
+             tr("Your change “%1” is in conflict with a newer version").arg(conflict.what)});
     }
     if (inputs.plan.state == QLatin1String("ready")) {
-        items.append({AttentionItem::Kind::PlanApproval, QString(),
-                      inputs.plan.requestedAt.isValid() && inputs.now.isValid()
-                          ? tr("The plan waits for approval (asked %1 ago)")
-                                .arg(StatusStyle::formatDuration(
-                                    inputs.plan.requestedAt.secsTo(inputs.now)))
-                          : tr("The plan waits for approval")});
+        items.append(
+            {AttentionItem::Kind::PlanApproval, QString(),
+             inputs.plan.requestedAt.isValid() && inputs.now.isValid()
+                 ? tr("The plan waits for approval (asked %1 ago)")
+                       .arg(StatusStyle::formatDuration(inputs.plan.requestedAt.secsTo(inputs.now)))
+                 : tr("The plan waits for approval")});
     }
     for (const Manifest::Agent &agent : inputs.agents) {
         if (!Manifest::isStalled(agent, inputs.now))
@@ -49,8 +50,9 @@ QList<AttentionItem> Attention::collect(const Inputs &inputs)
                           : tr("Agent %1 is stalled").arg(name)});
     }
     for (const FailedValidationRun &run : inputs.failedRuns) {
-        const QString where = run.taskId.isEmpty() ? tr("check %1").arg(run.itemId)
-                                                   : tr("%1 (check %2)").arg(run.taskId, run.itemId);
+        const QString where = run.taskId.isEmpty()
+                                  ? tr("check %1").arg(run.itemId)
+                                  : tr("%1 (check %2)").arg(run.taskId, run.itemId);
         items.append({AttentionItem::Kind::ValidationFailed,
                       run.stepId + QLatin1Char('/') + run.itemId + QLatin1Char('/') + run.runId,
                       run.title.isEmpty()
@@ -58,8 +60,8 @@ QList<AttentionItem> Attention::collect(const Inputs &inputs)
                           : tr("Validation failed for %1: %2").arg(where, run.title)});
     }
     for (const QString &taskId : inputs.reviewTaskIds) {
-        items.append({AttentionItem::Kind::TaskReview, taskId,
-                      tr("Task %1 waits for review").arg(taskId)});
+        items.append(
+            {AttentionItem::Kind::TaskReview, taskId, tr("Task %1 waits for review").arg(taskId)});
     }
     return items;
 }
@@ -73,10 +75,9 @@ QList<FailedValidationRun> Attention::failedRuns(const Manifest &manifest)
             continue;
         const Manifest::ChecklistRun *latest = &item.runs.constLast();
         if (!item.latestRunId.isEmpty()) {
-            const auto named = std::find_if(item.runs.cbegin(), item.runs.cend(),
-                                            [&item](const Manifest::ChecklistRun &run) {
-                                                return run.id == item.latestRunId;
-                                            });
+            const auto named = std::find_if(
+                item.runs.cbegin(), item.runs.cend(),
+                [&item](const Manifest::ChecklistRun &run) { return run.id == item.latestRunId; });
             if (named != item.runs.cend())
                 latest = &*named;
         }
@@ -85,8 +86,8 @@ QList<FailedValidationRun> Attention::failedRuns(const Manifest &manifest)
         QString title = latest->notes;
         if (!latest->findings.isEmpty() && !latest->findings.constFirst().title.isEmpty())
             title = latest->findings.constFirst().title;
-        failed.append({item.stepId, item.id, latest->id, item.taskId, title.simplified(),
-                       latest->endedAt});
+        failed.append(
+            {item.stepId, item.id, latest->id, item.taskId, title.simplified(), latest->endedAt});
     }
     return failed;
 }

@@ -45,8 +45,8 @@ struct FailedValidationRun
     QString stepId;
     QString itemId;
     QString runId;
-    QString taskId;   // may be empty (an item for every task)
-    QString title;    // the first finding's title, else the run's notes (untrusted)
+    QString taskId; // may be empty (an item for every task)
+    QString title;  // the first finding's title, else the run's notes (untrusted)
     QDateTime endedAt;
     bool operator==(const FailedValidationRun &other) const = default;
 };

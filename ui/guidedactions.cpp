@@ -552,6 +552,43 @@ void GuidedActions::editRunDetails()
     DialogAnswers::open(dialog);
 }
 
+void GuidedActions::actOn(const AttentionItem &item)
+{
+    const Snapshot base = m_view->snapshot();
+    if (base.isNull() || !m_view->isEditingAllowed()) {
+        Q_EMIT message(m_view->editingBlockedReason());
+        return;
+    }
+    switch (item.kind) {
+    case AttentionItem::Kind::PlanApproval:
+        approvePlan();
+        break;
+    case AttentionItem::Kind::TaskReview:
+        preview(base,
+                ManifestEdits::setTaskStatus(base.document(), {item.key}, QStringLiteral("done")));
+        break;
+    case AttentionItem::Kind::AgentStalled:
+        preview(base, ManifestEdits::requestCancellation(base.document(), item.key));
+        break;
+    case AttentionItem::Kind::ValidationFailed: {
+        // key: "<stepId>/<itemId>/<runId>"; the decision refers to the item's task and step.
+        const QString stepId = item.key.section(QLatin1Char('/'), 0, 0);
+        const QString itemId = item.key.section(QLatin1Char('/'), 1, 1);
+        QString taskId;
+        for (const Manifest::ChecklistItem &entry : Manifest(base.sharedDocument()).checklist()) {
+            if (entry.id == itemId) {
+                taskId = entry.taskId;
+                break;
+            }
+        }
+        recordDecision(taskId, stepId);
+        break;
+    }
+    case AttentionItem::Kind::Conflict:
+        break;
+    }
+}
+
 void GuidedActions::openPreferences()
 {
     DialogAnswers::open(new PreferencesDialog(m_dialogParent));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "attention.h"
 #include "json.h"
 #include "manifestedits.h"
 #include "snapshot.h"
@@ -56,6 +57,12 @@ public:
 
     // Enables and explains every action for the run, selection and flight state shown now.
     void updateActions();
+
+    // The "Needs you" action of a waiting item, on the version shown now: approve the plan,
+    // mark a task in review done, request a stalled agent's cancellation, record a decision on
+    // a failed validation run. Opens the same dialog or preview as the menu entry; nothing is
+    // written before the person applies it. (Conflicts are RunEditor's.)
+    void actOn(const AttentionItem &item);
 
 Q_SIGNALS:
     // The person chose "Edit as Patch…" in a preview: open these operations on that base.

@@ -3,20 +3,31 @@
 // OverviewPanel: the run at a glance.
 //
 // Design considerations
-// - Stalls are the one thing a person must not miss, so they get their own label in the bad
-//   tone, shown only while some agent is stalled; it is recomputed on every tick because a stall
-//   starts by the clock, not by a file change.
-// - Phase progress counts done and skipped phases, as ADE's phase reconciliation moves past both.
+// - Look, not read: the phases are a pipeline and each phase's tasks a stacked bar; the words
+//   stay for what has no picture (goal, plan approval, latest decision) and for screen readers,
+//   which get the same numbers from each picture's accessible description.
+// - What waits for a person comes first ("Needs you"), computed by RunView with Attention so
+//   the desktop notifications say the same.
+// - Cost: a snapshot hands over what the models already counted; the pictures compare their
+//   few rows and repaint. Nothing here walks the tasks, so a one-task change in a 10,000-task
+//   run costs the handful of phases (bench_gui "overview").
+// - Stalls start by the clock, not by a file change: the stall call-out is recomputed on every
+//   tick from the agents AgentModel parsed.
+// - Phase ids, titles and agent names are untrusted: the pictures draw them as text, labels
+//   are Qt::PlainText.
 // Thread: GUI thread.
 
 #include "overviewpanel.h"
 
+#include "needsyoulist.h"
+#include "phasepipeline.h"
+#include "statusbars.h"
 #include "statusstyle.h"
+#include "taskfilter.h"
 
 #include <QFormLayout>
-#include <QGuiApplication>
 #include <QLabel>
-#include <QProgressBar>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace runboard {
@@ -33,75 +44,119 @@ QLabel *makeLabel(QWidget *parent, const QString &accessibleName)
     return label;
 }
 
+QLabel *heading(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    QFont bold = label->font();
+    bold.setBold(true);
+    label->setFont(bold);
+    return label;
+}
+
 } // namespace
 
 OverviewPanel::OverviewPanel(QWidget *parent) : QWidget(parent)
 {
     auto *outer = new QVBoxLayout(this);
-    m_stalled = makeLabel(this, tr("Stalled agents"));
+    outer->setContentsMargins(0, 0, 0, 0);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setAccessibleName(tr("Overview"));
+    outer->addWidget(m_scroll);
+
+    auto *page = new QWidget(m_scroll);
+    auto *layout = new QVBoxLayout(page);
+
+    m_stalled = makeLabel(page, tr("Stalled agents"));
+    m_stalled->setObjectName(QStringLiteral("stalledAgents"));
     QFont bold = m_stalled->font();
     bold.setBold(true);
     m_stalled->setFont(bold);
     m_stalled->hide();
-    outer->addWidget(m_stalled);
+
+    m_needsYou = new NeedsYouList(page);
+    layout->addWidget(m_needsYou);
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_goal = makeLabel(this, tr("Goal"));
+    m_goal = makeLabel(page, tr("Goal"));
     form->addRow(tr("Goal:"), m_goal);
-    m_phaseProgress = new QProgressBar(this);
-    m_phaseProgress->setAccessibleName(tr("Phase progress"));
-    m_phaseProgress->setFormat(tr("%v of %m phases done"));
-    form->addRow(tr("Progress:"), m_phaseProgress);
-    m_phases = makeLabel(this, tr("Phases"));
-    form->addRow(tr("Phases:"), m_phases);
-    m_tasks = makeLabel(this, tr("Task counts"));
-    form->addRow(tr("Tasks:"), m_tasks);
-    m_agents = makeLabel(this, tr("Agents at a glance"));
-    form->addRow(tr("Agents:"), m_agents);
-    m_plan = makeLabel(this, tr("Plan approval"));
-    form->addRow(tr("Plan:"), m_plan);
-    m_decision = makeLabel(this, tr("Latest decision"));
-    form->addRow(tr("Latest decision:"), m_decision);
-    outer->addLayout(form);
-    outer->addStretch(1);
+    layout->addLayout(form);
+
+    layout->addWidget(heading(tr("Phases"), page));
+    m_pipeline = new PhasePipeline(page);
+    m_pipeline->setToolTip(tr("Click a phase, or press Enter on it, to see its tasks"));
+    layout->addWidget(m_pipeline);
+
+    layout->addWidget(heading(tr("Tasks by phase"), page));
+    m_tasks = makeLabel(page, tr("Task counts"));
+    layout->addWidget(m_tasks);
+    m_bars = new StatusBars(page);
+    layout->addWidget(m_bars);
+
+    layout->addWidget(heading(tr("Agents"), page));
+    layout->addWidget(m_stalled);
+    m_agents = makeLabel(page, tr("Agents at a glance"));
+    layout->addWidget(m_agents);
+
+    auto *details = new QFormLayout;
+    details->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_plan = makeLabel(page, tr("Plan approval"));
+    details->addRow(tr("Plan:"), m_plan);
+    m_decision = makeLabel(page, tr("Latest decision"));
+    details->addRow(tr("Latest decision:"), m_decision);
+    layout->addLayout(details);
+    layout->addStretch(1);
+    m_scroll->setWidget(page);
+
+    connect(m_pipeline, &PhasePipeline::phaseActivated, this, [this](const QString &phaseId) {
+        Q_EMIT tasksRequested(TaskFilterProxy::filterWords(phaseId, QString()));
+    });
+    connect(m_bars, &StatusBars::segmentActivated, this,
+            [this](const QString &phaseId, const QString &status) {
+                Q_EMIT tasksRequested(TaskFilterProxy::filterWords(phaseId, status));
+            });
 }
 
-void OverviewPanel::setManifest(const Manifest &manifest, const QList<Manifest::Agent> &agents,
-                                const QMap<QString, int> &taskCounts, const QDateTime &now)
+void OverviewPanel::setState(const State &state, const QDateTime &now)
 {
-    if (manifest.document() && manifest.document() == m_manifest.document()
-        && manifest.heartbeats() == m_manifest.heartbeats()) {
-        m_agentList = agents;
-        setNow(now);
+    const bool sameDocument
+        = state.manifest.document() && state.manifest.document() == m_state.manifest.document();
+    const bool phasesChanged
+        = !sameDocument || state.taskCountsByPhase != m_state.taskCountsByPhase;
+    m_state = state;
+    m_now = now;
+    if (sameDocument && !phasesChanged) {
+        refreshAgents();
         return;
     }
-    m_manifest = manifest;
-    m_agentList = agents;
-    m_taskCounts = taskCounts;
-    m_now = now;
-    refresh();
+    refresh(phasesChanged);
 }
 
 void OverviewPanel::setNow(const QDateTime &now)
 {
     m_now = now;
-    refreshStalled();
+    refreshAgents();
+}
+
+void OverviewPanel::setAttention(const QList<AttentionItem> &items)
+{
+    m_needsYou->setItems(items);
 }
 
 void OverviewPanel::clear()
 {
-    m_manifest = Manifest();
-    m_agentList.clear();
-    m_taskCounts.clear();
-    refresh();
+    m_state = State();
     m_goal->clear();
-    m_phases->clear();
     m_tasks->clear();
     m_agents->clear();
     m_plan->clear();
     m_decision->clear();
-    m_phaseProgress->reset();
+    m_pipeline->setPhases({});
+    m_bars->setRows({});
+    m_needsYou->setItems({});
+    refreshAgents();
 }
 
 void OverviewPanel::changeEvent(QEvent *event)
@@ -133,62 +188,80 @@ QString OverviewPanel::taskCountsText() const
     return m_tasks->text();
 }
 
-void OverviewPanel::refresh()
+void OverviewPanel::refresh(bool phasesChanged)
 {
-    m_goal->setText(m_manifest.goalSummary());
+    const Manifest &manifest = m_state.manifest;
+    m_goal->setText(manifest.goalSummary());
 
-    const QList<Manifest::Phase> phases = m_manifest.phases();
-    int done = 0;
-    QStringList phaseParts;
-    for (const Manifest::Phase &phase : phases) {
-        if (phase.status == QLatin1String("done") || phase.status == QLatin1String("skipped"))
-            ++done;
-        const QString name = phase.title.isEmpty() ? phase.id : phase.title;
-        phaseParts << tr("%1 (%2)").arg(name, phase.status);
+    if (phasesChanged) {
+        const QList<Manifest::Phase> phases = manifest.phases();
+        const QString current = manifest.currentPhase();
+        QList<PhasePipeline::Phase> pipeline;
+        QList<StatusBars::Row> rows;
+        QSet<QString> named;
+        for (const Manifest::Phase &phase : phases) {
+            const QMap<QString, int> counts = m_state.taskCountsByPhase.value(phase.id);
+            int total = 0;
+            for (const int count : counts)
+                total += count;
+            const QString title = phase.title.isEmpty() ? phase.id : phase.title;
+            pipeline.append({phase.id, title, phase.status, counts.value(QStringLiteral("done")),
+                             total,
+                             phase.id == current || phase.status == QLatin1String("active")});
+            rows.append({phase.id, title, counts});
+            named.insert(phase.id);
+        }
+        // Tasks whose phase the manifest does not list still count, under their own id.
+        for (auto it = m_state.taskCountsByPhase.cbegin(); it != m_state.taskCountsByPhase.cend();
+             ++it) {
+            if (!named.contains(it.key()))
+                rows.append(
+                    {it.key(), it.key().isEmpty() ? tr("(no phase)") : it.key(), it.value()});
+        }
+        m_pipeline->setPhases(pipeline);
+        m_bars->setRows(rows);
+
+        int total = 0;
+        QStringList countParts;
+        QList<std::pair<QString, int>> ordered;
+        for (auto it = m_state.taskCounts.cbegin(); it != m_state.taskCounts.cend(); ++it) {
+            total += it.value();
+            ordered.append({it.key(), it.value()});
+        }
+        std::sort(ordered.begin(), ordered.end(), [](const auto &a, const auto &b) {
+            const int ra = StatusBars::statusRank(a.first);
+            const int rb = StatusBars::statusRank(b.first);
+            return ra != rb ? ra < rb : a.first < b.first;
+        });
+        for (const auto &[status, count] : std::as_const(ordered))
+            countParts << tr("%1 %2").arg(count).arg(status.isEmpty() ? tr("(none)") : status);
+        m_tasks->setText(
+            total == 0
+                ? tr("no tasks yet")
+                : tr("%n task(s): %1", nullptr, total).arg(countParts.join(QStringLiteral(", "))));
     }
-    m_phaseProgress->setRange(0, qMax(1, int(phases.size())));
-    m_phaseProgress->setValue(done);
-    m_phases->setText(phaseParts.join(QStringLiteral(" → ")));
 
-    const QMap<QString, int> &counts = m_taskCounts;
-    int total = 0;
-    QStringList countParts;
-    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
-        total += it.value();
-        countParts << tr("%1 %2").arg(it.value()).arg(it.key().isEmpty() ? tr("(none)") : it.key());
-    }
-    m_tasks->setText(
-        total == 0
-            ? tr("no tasks yet")
-            : tr("%1 — %n in all", nullptr, total).arg(countParts.join(QStringLiteral(", "))));
+    refreshAgents();
 
-    QMap<QString, int> byStatus;
-    for (const Manifest::Agent &agent : std::as_const(m_agentList))
-        ++byStatus[agent.status];
-    QStringList agentParts;
-    for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
-        agentParts << tr("%1 %2").arg(it.value()).arg(it.key());
-    m_agents->setText(tr("%n agent(s): ", nullptr, int(m_agentList.size()))
-                      + agentParts.join(QStringLiteral(", ")));
-    refreshStalled();
-
-    const Manifest::PlanApproval approval = m_manifest.planApproval();
+    const Manifest::PlanApproval approval = manifest.planApproval();
     m_plan->setText(
         approval.state.isEmpty() ? tr("no approval recorded")
         : approval.approvedAt.isValid()
             ? tr("%1 at %2").arg(approval.state, StatusStyle::formatTime(approval.approvedAt))
             : approval.state);
 
-    const QList<Manifest::Decision> decisions = m_manifest.decisions();
+    const QList<Manifest::Decision> decisions = manifest.decisions();
     m_decision->setText(decisions.isEmpty() ? tr("none")
                                             : tr("%1 (%2)").arg(decisions.constLast().summary,
                                                                 decisions.constLast().source));
 }
 
-void OverviewPanel::refreshStalled()
+void OverviewPanel::refreshAgents()
 {
+    QMap<QString, int> byStatus;
     QStringList stalled;
-    for (const Manifest::Agent &agent : std::as_const(m_agentList)) {
+    for (const Manifest::Agent &agent : std::as_const(m_state.agents)) {
+        ++byStatus[agent.status];
         if (!Manifest::isStalled(agent, m_now))
             continue;
         const QString name = agent.displayName.isEmpty()
@@ -200,6 +273,13 @@ void OverviewPanel::refreshStalled()
                               .arg(name, StatusStyle::formatDuration(liveness.secsTo(m_now)))
                         : name);
     }
+    QStringList agentParts;
+    for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
+        agentParts << tr("%1 %2").arg(it.value()).arg(it.key());
+    m_agents->setText(m_state.agents.isEmpty()
+                          ? QString()
+                          : tr("%n agent(s): ", nullptr, int(m_state.agents.size()))
+                                + agentParts.join(QStringLiteral(", ")));
     if (stalled.isEmpty()) {
         m_stalled->hide();
         m_stalled->clear();

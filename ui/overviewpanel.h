@@ -1,53 +1,75 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "attention.h"
 #include "manifest.h"
 
 #include <QDateTime>
+#include <QMap>
 #include <QWidget>
 
 class QLabel;
-class QProgressBar;
+class QScrollArea;
 
 namespace runboard {
 
-// The Overview tab: the goal, phase progress, task counts by status, agents at a glance, and the
-// stalled agents called out. Plain labels, rebuilt per new document; a clock tick recomputes
-// only the stalls. GUI thread.
+class NeedsYouList;
+class PhasePipeline;
+class StatusBars;
+
+// The Overview tab: the run at a glance. From the top: "Needs you" (what waits for a person,
+// each with its action), the goal, the phases as a pipeline, each phase's tasks stacked by
+// status (a click filters the Tasks tab), the agents, the plan's approval and the latest
+// decision. Everything is drawn from what the other tabs' models already hold for a snapshot;
+// a clock tick moves only what depends on the clock. GUI thread.
 class OverviewPanel : public QWidget
 {
     Q_OBJECT
 
 public:
+    // What a snapshot shows; every member is already computed by the models (TaskModel counts
+    // tasks per phase and status as rows change, AgentModel parses the agents).
+    struct State
+    {
+        Manifest manifest;
+        QList<Manifest::Agent> agents;
+        QMap<QString, QMap<QString, int>> taskCountsByPhase; // phase id -> status -> tasks
+        QMap<QString, int> taskCounts;                       // status -> tasks
+    };
+
     explicit OverviewPanel(QWidget *parent = nullptr);
 
-    // `agents` and `taskCounts` are what AgentModel and TaskModel already hold for this
-    // snapshot: parsing 500 agents or walking 10,000 tasks again per snapshot costs the GUI
-    // thread milliseconds.
-    void setManifest(const Manifest &manifest, const QList<Manifest::Agent> &agents,
-                     const QMap<QString, int> &taskCounts, const QDateTime &now);
-    // Moves the clock: only the stall call-out depends on it.
+    void setState(const State &state, const QDateTime &now);
+    // Moves the clock: only the agents' ages depend on it.
     void setNow(const QDateTime &now);
+    void setAttention(const QList<AttentionItem> &items);
     void clear();
 
     QString stalledText() const; // empty when no agent is stalled
     QString taskCountsText() const;
+    NeedsYouList *needsYou() const { return m_needsYou; }
+    PhasePipeline *pipeline() const { return m_pipeline; }
+    StatusBars *statusBars() const { return m_bars; }
+
+Q_SIGNALS:
+    // Show these tasks: words for the Tasks tab's filter ("phase:build status:review").
+    void tasksRequested(const QString &filterWords);
 
 protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void refresh();
-    void refreshStalled();
+    void refresh(bool phasesChanged);
+    void refreshAgents();
     void applyStalledColor();
 
-    Manifest m_manifest;
-    QList<Manifest::Agent> m_agentList;
-    QMap<QString, int> m_taskCounts;
+    State m_state;
     QDateTime m_now;
+    QScrollArea *m_scroll = nullptr;
+    NeedsYouList *m_needsYou = nullptr;
     QLabel *m_goal = nullptr;
-    QProgressBar *m_phaseProgress = nullptr;
-    QLabel *m_phases = nullptr;
+    PhasePipeline *m_pipeline = nullptr;
+    StatusBars *m_bars = nullptr;
     QLabel *m_tasks = nullptr;
     QLabel *m_agents = nullptr;
     QLabel *m_stalled = nullptr;

@@ -135,6 +135,12 @@ RunEditor::RunEditor(QMainWindow *window, RunView *view)
     connect(m_controller, &ChangeController::reapplied, this, &RunEditor::onReapplied);
     connect(m_controller, &ChangeController::conflictsChanged, this,
             &RunEditor::onConflictsChanged);
+    connect(m_view, &RunView::attentionActionRequested, this, [this](const AttentionItem &item) {
+        if (item.kind == AttentionItem::Kind::Conflict)
+            openConflictDialog(item.key.toULongLong());
+        else
+            m_actions->actOn(item);
+    });
 }
 
 RunEditor::~RunEditor() = default;
@@ -261,6 +267,12 @@ void RunEditor::onReapplied(const Change &change, const Snapshot &onto, const QS
 void RunEditor::onConflictsChanged()
 {
     const QList<PendingConflict> &conflicts = m_controller->conflicts();
+    QList<ConflictSummary> summaries;
+    for (const PendingConflict &conflict : conflicts)
+        summaries.append({conflict.id, conflict.change.summary.isEmpty()
+                                           ? conflict.change.title
+                                           : conflict.change.summary});
+    m_view->setConflicts(summaries);
     MessageBar *bar = m_view->conflictBar();
     for (const PendingConflict &conflict : conflicts) {
         if (m_loggedConflicts.contains(conflict.id))

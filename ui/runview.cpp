@@ -38,8 +38,10 @@
 #include "historymodel.h"
 #include "jsontreeview.h"
 #include "manifest.h"
+#include "needsyoulist.h"
 #include "overviewpanel.h"
 #include "servicehost.h"
+#include "taskfilter.h"
 #include "taskmodel.h"
 #include "validationmodel.h"
 #include "versiondiffs.h"
@@ -124,6 +126,14 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
 
     m_overview = new OverviewPanel(m_tabs);
     m_tabs->addTab(m_overview, tr("&Overview"));
+    connect(m_overview, &OverviewPanel::tasksRequested, this, &RunView::showTasks);
+    connect(m_overview->needsYou(), &NeedsYouList::actionRequested, this,
+            [this](const AttentionItem &item, NeedsYouList::Action action) {
+                if (action == NeedsYouList::Action::Show)
+                    showAttention(item.kind, item.key);
+                else
+                    Q_EMIT attentionActionRequested(item);
+            });
 
     m_tabs->addTab(buildTasksTab(), tr("&Tasks"));
 
@@ -179,7 +189,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_tabs->addTab(m_eventView, tr("&Events"));
 
     const QStringList tabTips = {
-        tr("Phase progress, task counts, agents at a glance, stalled agents"),
+        tr("What needs you, the phases, each phase's tasks by status, the agents"),
         tr("Every task: status, assignee, lease, validation gate (Ctrl+F filters)"),
         tr("Every agent: role, status, heartbeat age, stalls, usage"),
         tr("The run's plan.md, live"),
@@ -270,7 +280,7 @@ QWidget *RunView::buildTasksTab()
     m_taskSplitter = new QSplitter(Qt::Horizontal, page);
     m_taskSplitter->setChildrenCollapsible(false);
     m_taskModel = new TaskModel(this);
-    m_taskView = makeTable(m_taskModel, tr("Tasks"), &m_taskProxy);
+    m_taskView = makeTable(m_taskModel, tr("Tasks"), &m_taskProxy, new TaskFilterProxy(this));
     m_taskView->setParent(m_taskSplitter);
     m_taskSplitter->addWidget(m_taskView);
     m_taskDetails = new PlainResourceBrowser(m_taskSplitter);
@@ -282,10 +292,11 @@ QWidget *RunView::buildTasksTab()
     m_taskSplitter->setStretchFactor(1, 1);
     layout->addWidget(m_taskSplitter, 1);
 
-    m_taskProxy->setFilterKeyColumn(-1);
-    m_taskProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    connect(m_taskFilter, &QLineEdit::textChanged, m_taskProxy,
-            &QSortFilterProxyModel::setFilterFixedString);
+    m_taskFilter->setToolTip(
+        tr("Words any column contains; status:review, phase:build or assignee:worker-2 keep "
+           "only the tasks with exactly that value"));
+    connect(m_taskFilter, &QLineEdit::textChanged, static_cast<TaskFilterProxy *>(m_taskProxy),
+            &TaskFilterProxy::setFilterText);
     connect(m_taskView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &RunView::updateTaskDetails);
     return page;
@@ -327,9 +338,10 @@ QWidget *RunView::buildHistoryTab()
 }
 
 QTreeView *RunView::makeTable(QAbstractItemModel *model, const QString &accessibleName,
-                              QSortFilterProxyModel **proxyOut)
+                              QSortFilterProxyModel **proxyOut, QSortFilterProxyModel *proxy)
 {
-    auto *proxy = new QSortFilterProxyModel(this);
+    if (!proxy)
+        proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(model);
     proxy->setSortRole(RowModel::SortRole);
     proxy->setSortLocaleAware(true);
@@ -388,6 +400,10 @@ void RunView::clearRun()
     m_validationModel->clear();
     m_rawView->setDocument(nullptr);
     m_overview->clear();
+    m_failedRuns.clear();
+    m_conflicts.clear();
+    m_attention.clear();
+    m_allDone = false;
     m_versions->clear();
     m_planBrowser->clear();
     m_taskDetailsText.clear();
@@ -540,9 +556,17 @@ void RunView::onSnapshot(const Snapshot &snapshot)
     }
     m_taskModel->setSnapshot(snapshot, now);
     m_agentModel->setSnapshot(snapshot, now);
-    m_overview->setManifest(m_agentModel->manifest(), m_agentModel->agents(),
-                            m_taskModel->statusCounts(), now);
+    m_overview->setState({m_agentModel->manifest(), m_agentModel->agents(),
+                          m_taskModel->statusCountsByPhase(), m_taskModel->statusCounts()},
+                         now);
     m_eventModel->setSnapshot(snapshot, now);
+    if (newDocument) {
+        if (!snapshot.changes().isRelativeTo(previous.sharedDocument())
+            || snapshot.changes().mayDiffer("validationStrategy"))
+            m_failedRuns = Attention::failedRuns(Manifest(snapshot.sharedDocument()));
+        updateAllDone(snapshot.source());
+    }
+    updateAttention(snapshot.source());
     if (newDocument) {
         m_historyModel->setSnapshot(snapshot);
         m_validationModel->setDocument(snapshot.sharedDocument(), snapshot.changes());
@@ -693,6 +717,8 @@ void RunView::tick()
         m_taskModel->setNow(now);
         m_agentModel->setNow(now);
         m_overview->setNow(now);
+        // What the clock brings (a stall) is nobody's change.
+        updateAttention(Snapshot::Source::External);
     }
     updateLastChange();
 }
@@ -952,6 +978,112 @@ void RunView::selectTask(const QString &taskId)
     m_taskView->selectionModel()->setCurrentIndex(shown, QItemSelectionModel::ClearAndSelect
                                                              | QItemSelectionModel::Rows);
     m_taskView->scrollTo(shown);
+}
+
+} // namespace runboard
+
+namespace runboard {
+
+void RunView::setConflicts(const QList<ConflictSummary> &conflicts)
+{
+    m_conflicts = conflicts;
+    updateAttention(Snapshot::Source::External);
+}
+
+void RunView::updateAttention(Snapshot::Source source)
+{
+    Attention::Inputs inputs;
+    if (!m_snapshot.isNull()) {
+        inputs.plan = m_agentModel->manifest().planApproval();
+        inputs.reviewTaskIds = m_taskModel->reviewTaskIds();
+        inputs.agents = m_agentModel->agents();
+        inputs.failedRuns = m_failedRuns;
+        inputs.now = m_modelNow;
+    }
+    inputs.conflicts = m_conflicts;
+    QList<AttentionItem> items = Attention::collect(inputs);
+    if (items == m_attention)
+        return;
+    m_attention = std::move(items);
+    m_overview->setAttention(m_attention);
+    Q_EMIT attentionChanged(m_attention, source);
+}
+
+void RunView::updateAllDone(Snapshot::Source source)
+{
+    const QMap<QString, int> counts = m_taskModel->statusCounts();
+    int total = 0;
+    for (const int count : counts)
+        total += count;
+    const bool allDone = total > 0 && counts.value(QStringLiteral("done")) == total;
+    const bool wasDone = std::exchange(m_allDone, allDone);
+    // A run opened when it was already finished is no news.
+    if (allDone && !wasDone && source != Snapshot::Source::Initial)
+        Q_EMIT allTasksDone(source);
+}
+
+void RunView::showTasks(const QString &filterWords)
+{
+    showTab(TasksTab);
+    m_taskFilter->setText(filterWords);
+    m_taskView->setFocus(Qt::OtherFocusReason);
+    const QModelIndex first = m_taskProxy->index(0, 0);
+    if (first.isValid() && !m_taskView->currentIndex().isValid())
+        m_taskView->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+}
+
+void RunView::selectAgent(const QString &sessionId)
+{
+    showTab(AgentsTab);
+    for (int row = 0; row < m_agentModel->rowCount(); ++row) {
+        const QModelIndex index = m_agentModel->index(row, 0);
+        if (index.data(RowModel::KeyRole).toString().section(QChar(0x0001), 0, 0) != sessionId)
+            continue;
+        const QModelIndex shown = m_agentProxy->mapFromSource(index);
+        if (!shown.isValid())
+            return;
+        m_agentView->selectionModel()->setCurrentIndex(shown, QItemSelectionModel::ClearAndSelect
+                                                                  | QItemSelectionModel::Rows);
+        m_agentView->scrollTo(shown);
+        m_agentView->setFocus(Qt::OtherFocusReason);
+        return;
+    }
+}
+
+void RunView::showAttention(AttentionItem::Kind kind, const QString &key)
+{
+    switch (kind) {
+    case AttentionItem::Kind::TaskReview:
+        selectTask(key);
+        m_taskView->setFocus(Qt::OtherFocusReason);
+        break;
+    case AttentionItem::Kind::AgentStalled:
+        selectAgent(key);
+        break;
+    case AttentionItem::Kind::ValidationFailed: {
+        showTab(ValidationTab);
+        const QStringList parts = key.split(QLatin1Char('/'));
+        if (parts.size() == 3) {
+            const QModelIndex index
+                = m_validationModel->indexOfKey(QStringLiteral("step:%1/item:%2/run:%3")
+                                                    .arg(parts.at(0), parts.at(1), parts.at(2)));
+            if (index.isValid()) {
+                m_validationView->scrollTo(index);
+                m_validationView->selectionModel()->setCurrentIndex(
+                    index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            }
+        }
+        m_validationView->setFocus(Qt::OtherFocusReason);
+        break;
+    }
+    case AttentionItem::Kind::PlanApproval:
+        showTab(PlanTab);
+        m_planBrowser->setFocus(Qt::OtherFocusReason);
+        break;
+    case AttentionItem::Kind::Conflict:
+        showTab(OverviewTab);
+        break;
+    }
 }
 
 } // namespace runboard

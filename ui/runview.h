@@ -92,6 +92,17 @@ public:
     QByteArray plan() const { return m_plan; }
     // Shows the task in the Tasks tab and selects it (clearing the filter if it hides it).
     void selectTask(const QString &taskId);
+    // Shows the agent in the Agents tab and makes it current.
+    void selectAgent(const QString &sessionId);
+    // The Tasks tab with these filter words ("phase:build status:review").
+    void showTasks(const QString &filterWords);
+    // Takes the person to what waits: the task, the agent, the failed run, the plan.
+    void showAttention(runboard::AttentionItem::Kind kind, const QString &key);
+
+    // The person's changes in conflict (RunEditor keeps them): they join "Needs you".
+    void setConflicts(const QList<ConflictSummary> &conflicts);
+    // What waits for a person now, as the Overview lists it.
+    const QList<AttentionItem> &attention() const { return m_attention; }
 
     // A notice that does not come from the run (an open error, a demo failure).
     void showNotice(MessageBar::Kind kind, const QString &text);
@@ -138,18 +149,22 @@ Q_SIGNALS:
     // The selection the editing actions work on changed (tasks, agent, validation node).
     void selectionChanged();
     // What waits for a person changed (a snapshot, a clock tick, a conflict). `source` says who
-    // made the version shown: Self when the person's own change did.
+    // made the change: Self when the person's own change did, External for the clock and for
+    // conflicts, Initial for the run's first snapshot.
     void attentionChanged(const QList<runboard::AttentionItem> &items,
                           runboard::Snapshot::Source source);
     // The run's tasks went from not all done to all done (and there is at least one task).
     void allTasksDone(runboard::Snapshot::Source source);
+    // The person asked for a "Needs you" line's action (RunEditor carries it out).
+    void attentionActionRequested(const runboard::AttentionItem &item);
 
 private:
     QWidget *buildHeader();
     QWidget *buildTasksTab();
     QWidget *buildHistoryTab();
+    // `proxy`: the filter to use (a plain QSortFilterProxyModel when null).
     QTreeView *makeTable(QAbstractItemModel *model, const QString &accessibleName,
-                         QSortFilterProxyModel **proxyOut);
+                         QSortFilterProxyModel **proxyOut, QSortFilterProxyModel *proxy = nullptr);
     void clearRun();
     void onOpened(const Snapshot &snapshot);
     void onOpenFailed(const Error &error);
@@ -163,6 +178,9 @@ private:
     void updateTaskDetails();
     void updateHistoryDetails();
     void updateEditing();
+    // `source`: who made what changed (the snapshot's source; External for the clock).
+    void updateAttention(Snapshot::Source source);
+    void updateAllDone(Snapshot::Source source);
     void watchColumns(QTreeView *view);
     void fitColumns();
 
@@ -217,6 +235,10 @@ private:
     QTreeView *m_eventView = nullptr;
     EventLogModel *m_eventModel = nullptr;
     QTimer *m_ticker = nullptr;
+    QList<FailedValidationRun> m_failedRuns; // read when /validationStrategy changed
+    QList<ConflictSummary> m_conflicts;
+    QList<AttentionItem> m_attention;
+    bool m_allDone = false;
 };
 
 } // namespace runboard

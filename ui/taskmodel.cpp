@@ -27,7 +27,8 @@
 // - A snapshot with the document already shown (heartbeats.json changed) is only a clock move:
 //   nothing of a task depends on heartbeats.
 // Invariants: m_sources[i] describes row i and points into m_manifest's document, as does
-// m_strategy; m_statusCounts counts the status cells of the rows.
+// m_strategy; m_statusCounts counts the status cells of the rows, m_phaseStatusCounts the same
+// per phase cell, and m_reviewIds holds the id cells of the rows whose status is "review".
 // Thread: GUI thread.
 
 #include "taskmodel.h"
@@ -38,6 +39,7 @@
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -255,6 +257,8 @@ void TaskModel::clear()
     m_manifest = Manifest();
     m_strategy = nullptr;
     m_statusCounts.clear();
+    m_phaseStatusCounts.clear();
+    m_reviewIds.clear();
 }
 
 std::optional<Manifest::Task> TaskModel::taskForKey(const QString &key) const
@@ -275,10 +279,46 @@ QMap<QString, int> TaskModel::statusCounts() const
     return counts;
 }
 
+QMap<QString, QMap<QString, int>> TaskModel::statusCountsByPhase() const
+{
+    QMap<QString, QMap<QString, int>> byPhase;
+    for (auto phase = m_phaseStatusCounts.cbegin(); phase != m_phaseStatusCounts.cend(); ++phase) {
+        for (auto it = phase.value().cbegin(); it != phase.value().cend(); ++it) {
+            if (it.value() > 0)
+                byPhase[phase.key()].insert(it.key(), it.value());
+        }
+    }
+    return byPhase;
+}
+
+QStringList TaskModel::reviewTaskIds() const
+{
+    QList<std::pair<int, QString>> ordered;
+    ordered.reserve(m_reviewIds.size());
+    for (const QString &id : m_reviewIds)
+        ordered.append({rowOfKey(id), id});
+    std::sort(ordered.begin(), ordered.end());
+    QStringList ids;
+    ids.reserve(ordered.size());
+    for (const auto &[row, id] : std::as_const(ordered))
+        ids.append(id);
+    return ids;
+}
+
 void TaskModel::countStatus(const QList<Cell> &cells, int delta)
 {
-    if (cells.size() > Status)
-        m_statusCounts[cells.at(Status).display.toString()] += delta;
+    if (cells.size() <= Status)
+        return;
+    const QString status = cells.at(Status).display.toString();
+    m_statusCounts[status] += delta;
+    m_phaseStatusCounts[cells.at(Phase).display.toString()][status] += delta;
+    if (status == QLatin1String("review")) {
+        const QString id = cells.at(Id).display.toString();
+        if (delta > 0)
+            m_reviewIds.insert(id);
+        else
+            m_reviewIds.remove(id);
+    }
 }
 
 void TaskModel::setNow(const QDateTime &now)
@@ -480,6 +520,8 @@ void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &no
     QList<Row> rows;
     rows.reserve(entries.size());
     m_statusCounts.clear();
+    m_phaseStatusCounts.clear();
+    m_reviewIds.clear();
     for (int i = 0; i < entries.size(); ++i) {
         Row row;
         row.key = keys.at(i);

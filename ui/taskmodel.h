@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QMap>
+#include <QSet>
 
 #include <optional>
 
@@ -39,6 +40,10 @@ public:
     // Tasks per status ("" for a task without one), as Manifest::taskCountsByStatus() counts
     // them, kept up to date with the rows instead of recounted per snapshot.
     QMap<QString, int> statusCounts() const;
+    // The same per phase id ("" for tasks without one): phase -> status -> tasks.
+    QMap<QString, QMap<QString, int>> statusCountsByPhase() const;
+    // The ids of the tasks whose status is "review", in row order (kept with the rows, too).
+    QStringList reviewTaskIds() const;
 
 private:
     struct Source
@@ -60,6 +65,8 @@ private:
     const Json *m_strategy = nullptr; // /validationStrategy of m_manifest's document
     QList<Source> m_sources;          // parallel to the rows
     QHash<QString, int> m_statusCounts;
+    QHash<QString, QHash<QString, int>> m_phaseStatusCounts;
+    QSet<QString> m_reviewIds;
     QDateTime m_now;
 };
 

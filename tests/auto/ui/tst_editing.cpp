@@ -12,6 +12,8 @@
 #include "guidedactions.h"
 #include "mainwindow.h"
 #include "messagebar.h"
+#include "needsyoulist.h"
+#include "overviewpanel.h"
 #include "patcheditor.h"
 #include "runeditor.h"
 #include "runview.h"
@@ -25,6 +27,7 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -128,6 +131,7 @@ private Q_SLOTS:
     void editingIsOffWhileTheRunIsSuspended();
     void oneChangeAtATime();
     void theEditMenuAndToolbarOfferEveryAction();
+    void needsYouActionsChangeTheRun();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -506,6 +510,55 @@ void tst_Editing::theEditMenuAndToolbarOfferEveryAction()
     QVERIFY(toolBar);
     QVERIFY(toolBar->actions().contains(open.actions()->undoAction()));
     QVERIFY(toolBar->actions().contains(open.actions()->markDoneWithOverrideAction()));
+}
+
+void tst_Editing::needsYouActionsChangeTheRun()
+{
+    Open open;
+    QTRY_VERIFY(open.isLive());
+    // Another writer puts T-3 (no validation gate) in review.
+    QVERIFY(otherProcessPatches(
+        open.bundle, R"([{"op":"replace","path":"/tasks/{id:T-3}/status","value":"review"}])"));
+    NeedsYouList *needsYou = open.view()->overview()->needsYou();
+    const auto lineOf = [needsYou](const QString &text) {
+        return int(needsYou->shownTexts().indexOf(text));
+    };
+    QTRY_VERIFY(lineOf(QStringLiteral("Task T-3 waits for review")) >= 0);
+    // The fixture's worker has been silent since November: stalled by the clock.
+    const int stalled = [needsYou] {
+        for (int i = 0; i < needsYou->items().size(); ++i) {
+            if (needsYou->items().at(i).kind == AttentionItem::Kind::AgentStalled)
+                return i;
+        }
+        return -1;
+    }();
+    QVERIFY(stalled >= 0);
+    QCOMPARE(needsYou->items().at(stalled).key, QStringLiteral("S-worker-1"));
+
+    // Mark Done…: the preview, then Apply.
+    qint64 generation = generationOf(open.bundle.readManifest());
+    DialogAnswers::setNextAnswer(accept());
+    QTest::mouseClick(needsYou->actionButton(lineOf(QStringLiteral("Task T-3 waits for review"))),
+                      Qt::LeftButton);
+    QTRY_COMPARE(generationOf(open.bundle.readManifest()), generation + 1);
+    QVERIFY(open.bundle.readManifest().at("tasks").at(2).at("status") == Json("done"));
+    QCOMPARE(DialogAnswers::answered().constLast().name, QStringLiteral("previewDialog"));
+    QTRY_COMPARE(lineOf(QStringLiteral("Task T-3 waits for review")), -1);
+
+    // Request Cancellation… on the stalled agent.
+    generation = generationOf(open.bundle.readManifest());
+    int line = -1;
+    for (int i = 0; i < needsYou->items().size(); ++i) {
+        if (needsYou->items().at(i).kind == AttentionItem::Kind::AgentStalled)
+            line = i;
+    }
+    QVERIFY(line >= 0);
+    DialogAnswers::setNextAnswer(accept());
+    QTest::mouseClick(needsYou->actionButton(line), Qt::LeftButton);
+    QTRY_COMPARE(generationOf(open.bundle.readManifest()), generation + 1);
+    const Json after = open.bundle.readManifest();
+    QVERIFY(after.at("agents").at(1).at("sessionId") == Json("S-worker-1"));
+    QVERIFY(after.at("agents").at(1).at("cancellationRequested") == Json(true));
 }
 
 QTEST_MAIN(tst_Editing)

@@ -195,9 +195,9 @@ void tst_StatusStyle::switchingToADarkPaletteRestyles()
                                  {"spawnedAt", "2026-07-22T09:00:00.000Z"},
                                  {"lastHeartbeatAt", "2026-07-22T09:00:00.000Z"}});
     const Manifest manifest(std::make_shared<const Json>(stalled));
-    overview.setManifest(manifest, manifest.agents(), {}, fixedNow());
+    overview.setState({manifest, manifest.agents(), {}, {}}, fixedNow());
     QVERIFY(!overview.stalledText().isEmpty());
-    auto *stalledLabel = overview.findChild<QLabel *>();
+    auto *stalledLabel = overview.findChild<QLabel *>(QStringLiteral("stalledAgents"));
     QVERIFY(stalledLabel);
     QCOMPARE(stalledLabel->accessibleName(), QStringLiteral("Stalled agents"));
 
