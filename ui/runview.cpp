@@ -954,4 +954,35 @@ void RunView::selectTask(const QString &taskId)
     m_taskView->scrollTo(shown);
 }
 
+void RunView::showAttention(AttentionItem::Kind kind, const QString &key)
+{
+    switch (kind) {
+    case AttentionItem::Kind::AgentStalled: {
+        showTab(AgentsTab);
+        for (int row = 0; row < m_agentProxy->rowCount(); ++row) {
+            const QModelIndex index = m_agentProxy->index(row, 0);
+            if (index.data(RowModel::KeyRole).toString().section(QChar(0x0001), 0, 0) == key) {
+                m_agentView->selectionModel()->setCurrentIndex(
+                    index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                m_agentView->scrollTo(index);
+                break;
+            }
+        }
+        return;
+    }
+    case AttentionItem::Kind::TaskReview:
+        selectTask(key);
+        return;
+    case AttentionItem::Kind::ValidationFailed:
+        showTab(ValidationTab);
+        return;
+    case AttentionItem::Kind::PlanApproval:
+        showTab(PlanTab);
+        return;
+    case AttentionItem::Kind::Conflict:
+        // The conflict bar and dialog belong to the editor (RunEditor).
+        return;
+    }
+}
+
 } // namespace runboard

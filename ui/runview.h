@@ -92,6 +92,9 @@ public:
     QByteArray plan() const { return m_plan; }
     // Shows the task in the Tasks tab and selects it (clearing the filter if it hides it).
     void selectTask(const QString &taskId);
+    // Shows what an attention item is about (a click on a desktop notification): the agent's
+    // row, the task, the Validation or the Plan tab; a conflict is the editor's, nothing here.
+    void showAttention(AttentionItem::Kind kind, const QString &key);
 
     // A notice that does not come from the run (an open error, a demo failure).
     void showNotice(MessageBar::Kind kind, const QString &text);
