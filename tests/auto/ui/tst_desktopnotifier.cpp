@@ -27,6 +27,11 @@
 
 #include <memory>
 
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
+
 using namespace runboard;
 using namespace std::chrono_literals;
 
@@ -240,6 +245,11 @@ void tst_DesktopNotifier::initTestCase()
     QVERIFY(config.open(QIODevice::WriteOnly));
     config.write(QString::fromUtf8(kBusConfig).arg(m_busDir.path()).toUtf8());
     config.close();
+#ifdef Q_OS_LINUX
+    // A test that dies (a crash, a closed pipe) takes its bus with it instead of leaving a
+    // daemon behind.
+    m_daemon.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     m_daemon.start(daemon, {QStringLiteral("--config-file=") + config.fileName(),
                             QStringLiteral("--nofork"), QStringLiteral("--print-address=1")});
     QVERIFY2(m_daemon.waitForStarted(10000), qPrintable(m_daemon.errorString()));
