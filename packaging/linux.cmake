@@ -59,7 +59,7 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
-# Depends: computed by dpkg-shlibdeps from the two executables (Qt 6 Core, Gui, Widgets,
+# Depends: computed by dpkg-shlibdeps from the two executables (Qt 6 Core, Gui, Widgets, DBus,
 # simdjson, the C and C++ runtimes). Nothing has to be added by hand: in Debian 12 the platform
 # plugins the application needs (xcb for X11, offscreen for headless checks) ship inside
 # libqt6gui6, which shlibdeps finds; qt6-qpa-plugins only holds the vnc and tuio plugins.

@@ -17,6 +17,7 @@
 #include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -367,6 +368,22 @@ PreferencesDialog::PreferencesDialog(QWidget *parent) : AnswerableDialog(parent)
     m_autoRebase->setAccessibleName(tr("Re-apply changes automatically"));
     form->addRow(tr("Conflicts:"), m_autoRebase);
     layout->addLayout(form);
+
+    auto *notifications = new QGroupBox(tr("Notifications"), this);
+    notifications->setAccessibleName(tr("Desktop notifications"));
+    auto *notifyLayout = new QVBoxLayout(notifications);
+    notifyLayout->addWidget(
+        plainLabel(tr("Tell me through the desktop's notifications when:"), notifications));
+    const QList<NotificationSettings::Notice> notices = NotificationSettings::notices();
+    for (const NotificationSettings::Notice notice : notices) {
+        auto *box = new QCheckBox(NotificationSettings::label(notice), notifications);
+        box->setObjectName(QStringLiteral("notify_") + NotificationSettings::name(notice));
+        box->setAccessibleName(NotificationSettings::accessibleName(notice));
+        box->setChecked(NotificationSettings::isEnabled(notice));
+        notifyLayout->addWidget(box);
+        m_notify.append(box);
+    }
+    layout->addWidget(notifications);
     QDialogButtonBox *buttons = okCancel(this, tr("&Save"));
     layout->addWidget(buttons);
     connect(this, &QDialog::accepted, this, &PreferencesDialog::save);
@@ -377,18 +394,38 @@ void PreferencesDialog::fill(const QVariantMap &values)
     m_session->setText(valueOf(values, "sessionName", m_session->text()));
     if (values.contains(QStringLiteral("autoRebase")))
         m_autoRebase->setChecked(values.value(QStringLiteral("autoRebase")).toBool());
+    const QList<NotificationSettings::Notice> notices = NotificationSettings::notices();
+    for (qsizetype i = 0; i < notices.size(); ++i) {
+        const QString name = QStringLiteral("notify/") + NotificationSettings::name(notices.at(i));
+        if (values.contains(name))
+            m_notify.at(i)->setChecked(values.value(name).toBool());
+    }
 }
 
 QVariantMap PreferencesDialog::values() const
 {
-    return {{QStringLiteral("sessionName"), m_session->text()},
-            {QStringLiteral("autoRebase"), m_autoRebase->isChecked()}};
+    QVariantMap values{{QStringLiteral("sessionName"), m_session->text()},
+                       {QStringLiteral("autoRebase"), m_autoRebase->isChecked()}};
+    const QList<NotificationSettings::Notice> notices = NotificationSettings::notices();
+    for (qsizetype i = 0; i < notices.size(); ++i) {
+        values.insert(QStringLiteral("notify/") + NotificationSettings::name(notices.at(i)),
+                      m_notify.at(i)->isChecked());
+    }
+    return values;
+}
+
+QCheckBox *PreferencesDialog::notificationBox(NotificationSettings::Notice notice) const
+{
+    return m_notify.value(NotificationSettings::notices().indexOf(notice));
 }
 
 void PreferencesDialog::save()
 {
     EditSettings::setSessionName(m_session->text());
     EditSettings::setAutoRebase(m_autoRebase->isChecked());
+    const QList<NotificationSettings::Notice> notices = NotificationSettings::notices();
+    for (qsizetype i = 0; i < notices.size(); ++i)
+        NotificationSettings::setEnabled(notices.at(i), m_notify.at(i)->isChecked());
 }
 
 } // namespace runboard

@@ -3,6 +3,7 @@
 
 #include "dialoganswers.h"
 #include "manifest.h"
+#include "notificationsettings.h"
 
 class QCheckBox;
 class QComboBox;
@@ -112,20 +113,25 @@ private:
     QString m_text;
 };
 
-// Who the person is and how conflicts are handled (EditSettings).
+// Who the person is, how conflicts are handled (EditSettings) and which desktop notifications
+// they want (NotificationSettings).
 class PreferencesDialog : public AnswerableDialog
 {
     Q_OBJECT
 public:
     explicit PreferencesDialog(QWidget *parent = nullptr);
-    void fill(const QVariantMap &values) override; // "sessionName", "autoRebase"
+    // "sessionName", "autoRebase", and "notify/<name>" per notice ("notify/agentStalled", names
+    // as NotificationSettings::name gives them).
+    void fill(const QVariantMap &values) override;
     QVariantMap values() const override;
+    QCheckBox *notificationBox(NotificationSettings::Notice notice) const;
 
 private:
     void save();
 
     QLineEdit *m_session = nullptr;
     QCheckBox *m_autoRebase = nullptr;
+    QList<QCheckBox *> m_notify; // in the order of NotificationSettings::notices()
 };
 
 } // namespace runboard

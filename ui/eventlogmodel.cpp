@@ -50,6 +50,8 @@ QString EventLogModel::kindName(EventKind kind)
         return tr("lifecycle");
     case EventKind::Error:
         return tr("error");
+    case EventKind::Notification:
+        return tr("notification");
     }
     return {};
 }

@@ -13,8 +13,9 @@
 namespace runboard {
 
 // What happened to the run while it was open, newest first: external changes, our own patches,
-// conflicts and lifecycle changes (suspended, deleted, unreadable, resumed, rollback). A log, not
-// a view of the manifest: rows are only ever inserted at the top and dropped at the bottom.
+// conflicts, lifecycle changes (suspended, deleted, unreadable, resumed, rollback) and desktop
+// notifications. A log, not a view of the manifest: rows are only ever inserted at the top and
+// dropped at the bottom.
 // GUI thread.
 class EventLogModel : public QAbstractTableModel
 {
@@ -22,7 +23,17 @@ class EventLogModel : public QAbstractTableModel
 
 public:
     enum Column { Time, Kind, Detail, ColumnCount };
-    enum class EventKind { Opened, ExternalChange, OwnChange, Conflict, Lifecycle, Error };
+    // Notification: what the desktop notifier decided (shown, off, not available), so the
+    // Events tab still says what a notification would have.
+    enum class EventKind {
+        Opened,
+        ExternalChange,
+        OwnChange,
+        Conflict,
+        Lifecycle,
+        Error,
+        Notification
+    };
     Q_ENUM(EventKind)
     enum Role { KindRole = Qt::UserRole + 1, SortRole };
 

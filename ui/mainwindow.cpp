@@ -14,10 +14,16 @@
 //   actions, the patch editor is a dock; a run opened or closed here is handed to it after the
 //   view, so the undo stack and waiting conflicts always belong to the run on screen.
 // - Settings (geometry, splitter, column widths, recent runs) use the application's QSettings.
+// - One DesktopNotifier for the window's life: the run view tells it what waits, it is reset
+//   whenever another run (or none) is shown, and a click on one of its notifications brings the
+//   window up on what it was about. What it decides goes to the Events tab, so a desktop without
+//   a notification service loses nothing but the pop-up.
 // Thread: GUI thread.
 
 #include "mainwindow.h"
 
+#include "desktopnotifier.h"
+#include "eventlogmodel.h"
 #include "guidedactions.h"
 #include "runeditor.h"
 #include "runpicker.h"
@@ -77,6 +83,20 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_editor = new RunEditor(this, m_view);
     connect(m_view, &RunView::titleChanged, this, &MainWindow::updateTitle);
     connect(m_view, &RunView::editingAllowedChanged, this, &MainWindow::updateStatus);
+
+    m_notifier = new DesktopNotifier(QDBusConnection::sessionBus(), this);
+    connect(m_view, &RunView::attentionChanged, m_notifier, &DesktopNotifier::setAttention);
+    connect(m_view, &RunView::allTasksDone, m_notifier, &DesktopNotifier::notifyAllTasksDone);
+    connect(m_view, &RunView::titleChanged, m_notifier, &DesktopNotifier::setRunTitle);
+    connect(m_notifier, &DesktopNotifier::activated, this, &MainWindow::showAttention);
+    connect(m_notifier, &DesktopNotifier::allTasksDoneActivated, this, [this] {
+        bringToFront();
+        m_view->showTab(RunView::OverviewTab);
+    });
+    connect(m_notifier, &DesktopNotifier::noticeDecided, this, &MainWindow::logNotice);
+    connect(m_notifier, &DesktopNotifier::unavailable, this, [this](const QString &reason) {
+        logNotice(tr("Desktop notifications are unavailable: %1").arg(reason), QString());
+    });
 
     m_resolver = new QFutureWatcher<Resolution>(this);
     connect(m_resolver, &QFutureWatcher<Resolution>::finished, this, &MainWindow::onResolved);
@@ -228,6 +248,7 @@ void MainWindow::openLocation(const BundleLocation &location)
     connect(m_run, &RunHandle::openFailed, this, &MainWindow::updateStatus);
     m_view->setRun(m_run);
     m_editor->setRun(m_run);
+    m_notifier->reset();
     addRecent(location.bundlePath);
     updateTitle();
     updateStatus();
@@ -239,6 +260,7 @@ void MainWindow::closeRun()
         return;
     m_view->setRun(nullptr);
     m_editor->setRun(nullptr);
+    m_notifier->reset();
     delete m_run.data();
     m_runPath.clear();
     updateTitle();
@@ -385,6 +407,29 @@ void MainWindow::showAbout()
                                 QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+void MainWindow::bringToFront()
+{
+    if (isMinimized())
+        setWindowState(windowState() & ~Qt::WindowMinimized);
+    raise();
+    activateWindow();
+}
+
+void MainWindow::showAttention(AttentionItem::Kind kind, const QString &key)
+{
+    bringToFront();
+    m_view->showAttention(kind, key);
+}
+
+void MainWindow::logNotice(const QString &text, const QString &details)
+{
+    m_view->eventLogModel()->addEvent({QDateTime::currentDateTimeUtc(),
+                                       EventLogModel::EventKind::Notification,
+                                       text,
+                                       details,
+                                       {}});
 }
 
 } // namespace runboard

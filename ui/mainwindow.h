@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "attention.h"
 #include "manifeststore.h"
 #include "runindex.h"
 #include "servicehost.h"
@@ -15,6 +16,7 @@ class QSettings;
 
 namespace runboard {
 
+class DesktopNotifier;
 class RunEditor;
 class RunView;
 class ServiceHost;
@@ -40,6 +42,7 @@ public:
     RunHandle *run() const { return m_run; }
     RunView *runView() const { return m_view; }
     RunEditor *runEditor() const { return m_editor; }
+    DesktopNotifier *notifier() const { return m_notifier; }
     QStringList recentRuns() const;
 
     void showError(const QString &message);
@@ -77,11 +80,15 @@ private:
     void updateTitle();
     void updateStatus();
     void showAbout();
+    void bringToFront();
+    void showAttention(AttentionItem::Kind kind, const QString &key);
+    void logNotice(const QString &text, const QString &details);
 
     ServiceHost *m_host = nullptr;
     QPointer<RunHandle> m_run;
     RunView *m_view = nullptr;
     RunEditor *m_editor = nullptr;
+    DesktopNotifier *m_notifier = nullptr;
     QString m_runPath;
     QFutureWatcher<Resolution> *m_resolver = nullptr;
     QString m_pendingPath; // the newest path asked for; older resolutions are dropped

@@ -980,10 +980,6 @@ void RunView::selectTask(const QString &taskId)
     m_taskView->scrollTo(shown);
 }
 
-} // namespace runboard
-
-namespace runboard {
-
 void RunView::setConflicts(const QList<ConflictSummary> &conflicts)
 {
     m_conflicts = conflicts;

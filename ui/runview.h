@@ -96,7 +96,8 @@ public:
     void selectAgent(const QString &sessionId);
     // The Tasks tab with these filter words ("phase:build status:review").
     void showTasks(const QString &filterWords);
-    // Takes the person to what waits: the task, the agent, the failed run, the plan.
+    // Takes the person to what waits (a "Needs you" Show, a click on a desktop notification):
+    // the task, the agent's row, the failed run, the plan; a conflict is the editor's.
     void showAttention(runboard::AttentionItem::Kind kind, const QString &key);
 
     // The person's changes in conflict (RunEditor keeps them): they join "Needs you".

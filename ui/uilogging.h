@@ -9,5 +9,8 @@ namespace runboard {
 // core/logging.h): what was submitted on which version, what came back, how a conflict was
 // judged and whether it was re-applied.
 Q_DECLARE_LOGGING_CATEGORY(lcUi)
+// Desktop notifications (runboard.ui.notify): each notice collected, grouped, held for the
+// minimum interval, skipped as the person's own change or turned off, sent or refused.
+Q_DECLARE_LOGGING_CATEGORY(lcNotify)
 
 } // namespace runboard

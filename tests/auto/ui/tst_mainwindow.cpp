@@ -5,6 +5,7 @@
 // and tooltips on what is abbreviated.
 
 #include "agentmodel.h"
+#include "desktopnotifier.h"
 #include "eventlogmodel.h"
 #include "jsontreeview.h"
 #include "jsonwriter.h"
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void remembersColumnWidths();
     void everyWidgetHasAnAccessibleName();
     void abbreviationsHaveTooltips();
+    void notificationsReachTheEventsTabAndClicksShowWhatTheyAreAbout();
 
 private:
     static Json manifestWithTasks(const QString &runId);
@@ -400,6 +402,45 @@ void tst_MainWindow::abbreviationsHaveTooltips()
     // Every tab says what it holds.
     for (int i = 0; i < view->tabs()->count(); ++i)
         QVERIFY(!view->tabs()->tabToolTip(i).isEmpty());
+}
+
+void tst_MainWindow::notificationsReachTheEventsTabAndClicksShowWhatTheyAreAbout()
+{
+    TempBundle bundle;
+    bundle.writeManifest(manifestWithTasks(bundle.runId()));
+    MainWindow window;
+    window.show();
+    window.openPath(bundle.bundlePath());
+    QTRY_COMPARE(window.runView()->agentModel()->rowCount(), 1);
+    EventLogModel *events = window.runView()->eventLogModel();
+    DesktopNotifier *notifier = window.notifier();
+    QVERIFY(notifier);
+
+    // The notifier's decisions and its unavailability are Events-tab lines.
+    Q_EMIT notifier->noticeDecided(QStringLiteral("Desktop notification: An agent stalled"),
+                                   QStringLiteral("Agent S-lead is stalled"));
+    QCOMPARE(events->index(0, EventLogModel::Kind).data().toString(),
+             QStringLiteral("notification"));
+    QCOMPARE(events->index(0, EventLogModel::Detail).data().toString(),
+             QStringLiteral("Desktop notification: An agent stalled"));
+    QCOMPARE(events->eventAt(0).toolTip, QStringLiteral("Agent S-lead is stalled"));
+    Q_EMIT notifier->unavailable(QStringLiteral("no session bus"));
+    QCOMPARE(events->index(0, EventLogModel::Detail).data().toString(),
+             QStringLiteral("Desktop notifications are unavailable: no session bus"));
+
+    // A click shows what the notification was about.
+    Q_EMIT notifier->activated(AttentionItem::Kind::AgentStalled, QStringLiteral("S-lead"));
+    QCOMPARE(window.runView()->tabs()->currentIndex(), int(RunView::AgentsTab));
+    QCOMPARE(window.runView()->currentAgentId(), QStringLiteral("S-lead"));
+    Q_EMIT notifier->activated(AttentionItem::Kind::PlanApproval, QString());
+    QCOMPARE(window.runView()->tabs()->currentIndex(), int(RunView::PlanTab));
+    Q_EMIT notifier->activated(AttentionItem::Kind::ValidationFailed, QStringLiteral("s/i/r"));
+    QCOMPARE(window.runView()->tabs()->currentIndex(), int(RunView::ValidationTab));
+    Q_EMIT notifier->activated(AttentionItem::Kind::TaskReview, QStringLiteral("T-2"));
+    QCOMPARE(window.runView()->tabs()->currentIndex(), int(RunView::TasksTab));
+    QCOMPARE(window.runView()->selectedTaskIds(), QStringList{QStringLiteral("T-2")});
+    Q_EMIT notifier->allTasksDoneActivated();
+    QCOMPARE(window.runView()->tabs()->currentIndex(), int(RunView::OverviewTab));
 }
 
 QTEST_MAIN(tst_MainWindow)
