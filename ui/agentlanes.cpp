@@ -154,7 +154,7 @@ void AgentLanes::setAgents(const QList<Manifest::Agent> &agents, const QDateTime
     }
 
     const QString currentId = laneSessionId(m_current);
-    const int oldCount = int(m_lanes.size());
+    const int oldHeight = contentHeight();
     const bool clockMoved = now != m_now;
     m_now = now;
     // What is already built for an agent that did not change is kept, wherever it moved.
@@ -193,7 +193,8 @@ void AgentLanes::setAgents(const QList<Manifest::Agent> &agents, const QDateTime
     if (newCurrent < 0 && m_current >= 0 && !m_lanes.isEmpty())
         newCurrent = qMin(m_current, int(m_lanes.size()) - 1);
     updateCounts();
-    if (m_lanes.size() != oldCount)
+    // A lane more or fewer, or the folded line coming or going.
+    if (contentHeight() != oldHeight)
         updateGeometry();
     update();
     if (newCurrent != m_current) {

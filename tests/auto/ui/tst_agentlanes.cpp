@@ -15,6 +15,7 @@
 #include <QStyle>
 #include <QTest>
 #include <QToolTip>
+#include <QVBoxLayout>
 
 using namespace runboard;
 using namespace runboard::test;
@@ -102,6 +103,7 @@ private Q_SLOTS:
     void laneSays_data();
     void laneSays();
     void finishedAgentsAreFolded();
+    void layoutsFollowTheLanes();
     void clickOnALaneActivatesIt();
     void keysMoveAndEnterActivates();
     void tabbingInPicksALane();
@@ -270,6 +272,40 @@ void tst_AgentLanes::finishedAgentsAreFolded()
     QCOMPARE(lanes.finishedCount(), 0);
     QCOMPARE(lanes.finishedText(), QString());
     QCOMPARE(lanes.sizeHint().height(), lanes.laneRect(0).height());
+}
+
+void tst_AgentLanes::layoutsFollowTheLanes()
+{
+    QWidget window;
+    auto *layout = new QVBoxLayout(&window);
+    auto *lanes = new AgentLanes(&window);
+    layout->addWidget(lanes);
+    layout->addStretch(1);
+    lanes->setAgents(
+        {agent(QStringLiteral("lead"), QStringLiteral("lead"), QStringLiteral("running"))},
+        fixedNow());
+    window.resize(lanes->sizeHint().width(), lanes->sizeHint().height() * 10);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_COMPARE(lanes->height(), lanes->sizeHint().height());
+    const int oneLane = lanes->height();
+
+    // The folded line coming: the layout hears of it.
+    lanes->setAgents(
+        {agent(QStringLiteral("lead"), QStringLiteral("lead"), QStringLiteral("running")),
+         agent(QStringLiteral("w-1"), QStringLiteral("worker"), QStringLiteral("completed"))},
+        fixedNow());
+    QVERIFY(lanes->sizeHint().height() > oneLane);
+    QTRY_COMPARE(lanes->height(), lanes->sizeHint().height());
+    // A lane more.
+    lanes->setAgents(
+        {agent(QStringLiteral("lead"), QStringLiteral("lead"), QStringLiteral("running")),
+         agent(QStringLiteral("w-2"), QStringLiteral("worker"), QStringLiteral("running")),
+         agent(QStringLiteral("w-1"), QStringLiteral("worker"), QStringLiteral("completed"))},
+        fixedNow());
+    QTRY_COMPARE(lanes->height(), lanes->sizeHint().height());
+    QCOMPARE(lanes->laneCount(), 2);
+    QVERIFY(lanes->laneRect(1).bottom() < lanes->height());
 }
 
 void tst_AgentLanes::clickOnALaneActivatesIt()
