@@ -14,8 +14,10 @@
 //   others. The version found on opening (Source::Initial) was made at some unknown time
 //   before, so it counts only where the history lists it. A sighting without an etag cannot be
 //   told apart from the rest and is left out.
-// - Yours are stacked below, by others above, with a gap between, in two StatusStyle tones
-//   (Active, Muted), and the legend and the numbers say which is which: colour is never alone.
+// - Yours are stacked below, by others above, with a gap between: yours in the Active tone, by
+//   others in the text colour at half strength (a mid grey on light and dark palettes alike;
+//   the Muted tone is near-black on a light one, and the others' commits are the quiet part),
+//   and the legend and the numbers say which is which: colour is never alone.
 //   Validation runs are marks under their minute, a check for passed (Good) above a cross for
 //   failed (Bad): shape and row tell them apart as well as colour.
 // - Cheap: a new sighting of a new etag bumps one column; anything else recounts (the history
@@ -117,7 +119,7 @@ struct ActivityChart::Colors
     explicit Colors(const QPalette &palette)
         : text(palette.color(QPalette::WindowText)),
           own(StatusStyle::color(Tone::Active, palette, StatusStyle::Surface::Window)),
-          external(StatusStyle::color(Tone::Muted, palette, StatusStyle::Surface::Window)),
+          external(faded(text, 0.5)),
           passed(StatusStyle::color(Tone::Good, palette, StatusStyle::Surface::Window)),
           failed(StatusStyle::color(Tone::Bad, palette, StatusStyle::Surface::Window)),
           axis(faded(text, 0.45)), guide(faded(text, 0.15)),

@@ -66,11 +66,10 @@ QList<AttentionItem> Attention::collect(const Inputs &inputs)
     return items;
 }
 
-QList<FailedValidationRun> Attention::failedRuns(const Manifest &manifest)
+QList<FailedValidationRun> Attention::failedRuns(const QList<Manifest::ChecklistItem> &checklist)
 {
     QList<FailedValidationRun> failed;
-    const QList<Manifest::ChecklistItem> items = manifest.checklist();
-    for (const Manifest::ChecklistItem &item : items) {
+    for (const Manifest::ChecklistItem &item : checklist) {
         if (item.runs.isEmpty())
             continue;
         const Manifest::ChecklistRun *latest = &item.runs.constLast();

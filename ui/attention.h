@@ -81,7 +81,7 @@ public:
 
     // The checklist items whose latest run failed (the run named by latestRunId, else the last
     // run). Reads /validationStrategy/checklist only: call it when that changed.
-    static QList<FailedValidationRun> failedRuns(const Manifest &manifest);
+    static QList<FailedValidationRun> failedRuns(const QList<Manifest::ChecklistItem> &checklist);
 
     // "a plan", "tasks in review", … for settings and grouped notifications.
     static QString kindName(AttentionItem::Kind kind);

@@ -19,6 +19,7 @@
 
 #include "overviewpanel.h"
 
+#include "agentlanes.h"
 #include "needsyoulist.h"
 #include "phasepipeline.h"
 #include "statusbars.h"
@@ -99,6 +100,12 @@ OverviewPanel::OverviewPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_stalled);
     m_agents = makeLabel(page, tr("Agents at a glance"));
     layout->addWidget(m_agents);
+    m_lanes = new AgentLanes(page);
+    layout->addWidget(m_lanes);
+
+    layout->addWidget(heading(tr("Activity in the last hour"), page));
+    m_activity = new ActivityChart(page);
+    layout->addWidget(m_activity);
 
     auto *details = new QFormLayout;
     details->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -112,6 +119,15 @@ OverviewPanel::OverviewPanel(QWidget *parent) : QWidget(parent)
 
     connect(m_pipeline, &PhasePipeline::phaseActivated, this, [this](const QString &phaseId) {
         Q_EMIT tasksRequested(TaskFilterProxy::filterWords(phaseId, QString()));
+    });
+    connect(m_lanes, &AgentLanes::agentActivated, this, &OverviewPanel::agentRequested);
+    // Keyboard moves through lanes below the fold: keep the current one in view.
+    connect(m_lanes, &AgentLanes::currentLaneChanged, this, [this](int lane) {
+        const QRect rect = m_lanes->laneRect(lane);
+        if (rect.isValid()) {
+            const QPoint topLeft = m_lanes->mapTo(m_scroll->widget(), rect.topLeft());
+            m_scroll->ensureVisible(topLeft.x(), topLeft.y() + rect.height() / 2, 0, rect.height());
+        }
     });
     connect(m_bars, &StatusBars::segmentActivated, this,
             [this](const QString &phaseId, const QString &status) {
@@ -127,17 +143,33 @@ void OverviewPanel::setState(const State &state, const QDateTime &now)
         = !sameDocument || state.taskCountsByPhase != m_state.taskCountsByPhase;
     m_state = state;
     m_now = now;
+    m_lanes->setAgents(m_state.agents, now);
     if (sameDocument && !phasesChanged) {
         refreshAgents();
         return;
     }
+    if (!sameDocument)
+        m_activity->setHistory(m_state.manifest.history());
     refresh(phasesChanged);
 }
 
 void OverviewPanel::setNow(const QDateTime &now)
 {
     m_now = now;
+    m_lanes->setNow(now);
+    m_activity->setNow(now);
     refreshAgents();
+}
+
+void OverviewPanel::addSeenVersion(const QString &etag, const QDateTime &at,
+                                   Snapshot::Source source)
+{
+    m_activity->addSeenVersion(etag, at, source);
+}
+
+void OverviewPanel::setValidationMarks(const QList<ValidationMark> &marks)
+{
+    m_activity->setValidationRuns(marks);
 }
 
 void OverviewPanel::setAttention(const QList<AttentionItem> &items)
@@ -156,6 +188,9 @@ void OverviewPanel::clear()
     m_pipeline->setPhases({});
     m_bars->setRows({});
     m_needsYou->setItems({});
+    m_lanes->setAgents({}, QDateTime());
+    m_activity->setHistory({});
+    m_activity->setValidationRuns({});
     refreshAgents();
 }
 

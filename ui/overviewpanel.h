@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "activitychart.h"
 #include "attention.h"
 #include "manifest.h"
+#include "snapshot.h"
 
 #include <QDateTime>
 #include <QMap>
@@ -13,15 +15,17 @@ class QScrollArea;
 
 namespace runboard {
 
+class AgentLanes;
 class NeedsYouList;
 class PhasePipeline;
 class StatusBars;
 
 // The Overview tab: the run at a glance. From the top: "Needs you" (what waits for a person,
 // each with its action), the goal, the phases as a pipeline, each phase's tasks stacked by
-// status (a click filters the Tasks tab), the agents, the plan's approval and the latest
-// decision. Everything is drawn from what the other tabs' models already hold for a snapshot;
-// a clock tick moves only what depends on the clock. GUI thread.
+// status (a click filters the Tasks tab), the agents as lanes with their silence, the last
+// hour's activity, the plan's approval and the latest decision. Everything is drawn from what the
+// other tabs' models already hold for a snapshot; a clock tick moves only what depends on the
+// clock. GUI thread.
 class OverviewPanel : public QWidget
 {
     Q_OBJECT
@@ -43,6 +47,10 @@ public:
     // Moves the clock: only the agents' ages depend on it.
     void setNow(const QDateTime &now);
     void setAttention(const QList<AttentionItem> &items);
+    // A version Runboard saw (the activity chart tells own from external by `source`).
+    void addSeenVersion(const QString &etag, const QDateTime &at, Snapshot::Source source);
+    // Validation runs as pass/fail marks (read when /validationStrategy changed).
+    void setValidationMarks(const QList<ValidationMark> &marks);
     void clear();
 
     QString stalledText() const; // empty when no agent is stalled
@@ -50,10 +58,14 @@ public:
     NeedsYouList *needsYou() const { return m_needsYou; }
     PhasePipeline *pipeline() const { return m_pipeline; }
     StatusBars *statusBars() const { return m_bars; }
+    AgentLanes *agentLanes() const { return m_lanes; }
+    ActivityChart *activity() const { return m_activity; }
 
 Q_SIGNALS:
     // Show these tasks: words for the Tasks tab's filter ("phase:build status:review").
     void tasksRequested(const QString &filterWords);
+    // Show this agent (a lane was clicked or Enter pressed on it).
+    void agentRequested(const QString &sessionId);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -72,6 +84,8 @@ private:
     StatusBars *m_bars = nullptr;
     QLabel *m_tasks = nullptr;
     QLabel *m_agents = nullptr;
+    AgentLanes *m_lanes = nullptr;
+    ActivityChart *m_activity = nullptr;
     QLabel *m_stalled = nullptr;
     QLabel *m_plan = nullptr;
     QLabel *m_decision = nullptr;

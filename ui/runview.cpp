@@ -127,6 +127,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
     m_overview = new OverviewPanel(m_tabs);
     m_tabs->addTab(m_overview, tr("&Overview"));
     connect(m_overview, &OverviewPanel::tasksRequested, this, &RunView::showTasks);
+    connect(m_overview, &OverviewPanel::agentRequested, this, &RunView::selectAgent);
     connect(m_overview->needsYou(), &NeedsYouList::actionRequested, this,
             [this](const AttentionItem &item, NeedsYouList::Action action) {
                 if (action == NeedsYouList::Action::Show)
@@ -562,8 +563,13 @@ void RunView::onSnapshot(const Snapshot &snapshot)
     m_eventModel->setSnapshot(snapshot, now);
     if (newDocument) {
         if (!snapshot.changes().isRelativeTo(previous.sharedDocument())
-            || snapshot.changes().mayDiffer("validationStrategy"))
-            m_failedRuns = Attention::failedRuns(Manifest(snapshot.sharedDocument()));
+            || snapshot.changes().mayDiffer("validationStrategy")) {
+            const QList<Manifest::ChecklistItem> checklist
+                = Manifest(snapshot.sharedDocument()).checklist();
+            m_failedRuns = Attention::failedRuns(checklist);
+            m_overview->setValidationMarks(ActivityChart::validationMarksOf(checklist));
+        }
+        m_overview->addSeenVersion(snapshot.etag(), m_lastChangeAt, snapshot.source());
         updateAllDone(snapshot.source());
     }
     updateAttention(snapshot.source());

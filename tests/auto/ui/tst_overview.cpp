@@ -210,7 +210,7 @@ void tst_Overview::failedRunsAreTheLatestRunsThatFailed()
         = Json::array({failedThenPassed, passedThenFailed, namedLatest, noRuns});
 
     const QList<FailedValidationRun> failed
-        = Attention::failedRuns(Manifest(std::make_shared<const Json>(doc)));
+        = Attention::failedRuns(Manifest(std::make_shared<const Json>(doc)).checklist());
     QCOMPARE(failed.size(), 2);
     QCOMPARE(failed.at(0).itemId, QStringLiteral("C-2"));
     QCOMPARE(failed.at(0).runId, QStringLiteral("r-4"));
