@@ -29,9 +29,11 @@
 #include "runpicker.h"
 #include "runview.h"
 #include "servicehost.h"
+#include "theme.h"
 #include "version.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -166,6 +168,26 @@ void MainWindow::createMenus()
         QAction *tab = viewMenu->addAction(tabNames.at(i));
         tab->setShortcut(QKeySequence(Qt::ALT | Qt::SHIFT | Qt::Key(Qt::Key_1 + i)));
         connect(tab, &QAction::triggered, this, [this, i] { m_view->showTab(RunView::Tab(i)); });
+    }
+    viewMenu->addSeparator();
+    QMenu *themeMenu = viewMenu->addMenu(tr("&Theme"));
+    themeMenu->setObjectName(QStringLiteral("themeMenu"));
+    auto *themes = new QActionGroup(this);
+    const std::pair<Theme::Mode, QString> choices[] = {
+        {Theme::Mode::System, tr("&System Colours")},
+        {Theme::Mode::Light, tr("&Light")},
+        {Theme::Mode::Dark, tr("&Dark")},
+    };
+    for (const auto &[mode, text] : choices) {
+        QAction *action = themeMenu->addAction(text);
+        action->setObjectName(QStringLiteral("theme_") + Theme::name(mode));
+        action->setCheckable(true);
+        action->setChecked(mode == Theme::current());
+        themes->addAction(action);
+        connect(action, &QAction::triggered, this, [mode = mode] {
+            Theme::apply(mode);
+            Theme::save(mode);
+        });
     }
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));

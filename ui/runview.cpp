@@ -58,6 +58,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QTextCursor>
@@ -122,6 +123,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent)
 
     m_tabs = new QTabWidget(this);
     m_tabs->setAccessibleName(tr("Run views"));
+    m_tabs->tabBar()->setAccessibleName(tr("Run views"));
     m_tabs->setDocumentMode(true);
 
     m_overview = new OverviewPanel(m_tabs);
@@ -401,7 +403,10 @@ void RunView::clearRun()
     m_validationModel->clear();
     m_rawView->setDocument(nullptr);
     m_overview->clear();
-    m_failedRuns.clear();
+    m_failedItems.clear();
+    m_stalledFor.clear();
+    m_stalledItems.clear();
+    m_stalledAt = QDateTime();
     m_conflicts.clear();
     m_attention.clear();
     m_allDone = false;
@@ -558,7 +563,8 @@ void RunView::onSnapshot(const Snapshot &snapshot)
     m_taskModel->setSnapshot(snapshot, now);
     m_agentModel->setSnapshot(snapshot, now);
     m_overview->setState({m_agentModel->manifest(), m_agentModel->agents(),
-                          m_taskModel->statusCountsByPhase(), m_taskModel->statusCounts()},
+                          m_taskModel->statusCountsByPhase(), m_taskModel->statusCounts(),
+                          &snapshot.changes()},
                          now);
     m_eventModel->setSnapshot(snapshot, now);
     if (newDocument) {
@@ -566,7 +572,7 @@ void RunView::onSnapshot(const Snapshot &snapshot)
             || snapshot.changes().mayDiffer("validationStrategy")) {
             const QList<Manifest::ChecklistItem> checklist
                 = Manifest(snapshot.sharedDocument()).checklist();
-            m_failedRuns = Attention::failedRuns(checklist);
+            m_failedItems = Attention::failedItems(Attention::failedRuns(checklist));
             m_overview->setValidationMarks(ActivityChart::validationMarksOf(checklist));
         }
         m_overview->addSeenVersion(snapshot.etag(), m_lastChangeAt, snapshot.source());
@@ -994,16 +1000,23 @@ void RunView::setConflicts(const QList<ConflictSummary> &conflicts)
 
 void RunView::updateAttention(Snapshot::Source source)
 {
-    Attention::Inputs inputs;
+    QList<AttentionItem> items = Attention::conflictItems(m_conflicts);
     if (!m_snapshot.isNull()) {
-        inputs.plan = m_agentModel->manifest().planApproval();
-        inputs.reviewTaskIds = m_taskModel->reviewTaskIds();
-        inputs.agents = m_agentModel->agents();
-        inputs.failedRuns = m_failedRuns;
-        inputs.now = m_modelNow;
+        // The agents' sentences only when the agents (AgentModel keeps its list while they do
+        // not change; holding it keeps its address ours) or the clock moved.
+        const QList<Manifest::Agent> &agents = m_agentModel->agents();
+        if (agents.constData() != m_stalledFor.constData() || agents.size() != m_stalledFor.size()
+            || m_modelNow != m_stalledAt) {
+            m_stalledFor = agents;
+            m_stalledAt = m_modelNow;
+            m_stalledItems = Attention::stalledItems(agents, m_modelNow);
+        }
+        items += Attention::planItems(m_agentModel->manifest().planApproval(), m_modelNow);
+        items += m_stalledItems;
+        items += m_failedItems;
+        items += Attention::reviewItems(m_taskModel->reviewTaskIds(Attention::kNamedReviewTasks),
+                                        m_taskModel->reviewTaskCount());
     }
-    inputs.conflicts = m_conflicts;
-    QList<AttentionItem> items = Attention::collect(inputs);
     if (items == m_attention)
         return;
     m_attention = std::move(items);
@@ -1056,6 +1069,10 @@ void RunView::showAttention(AttentionItem::Kind kind, const QString &key)
 {
     switch (kind) {
     case AttentionItem::Kind::TaskReview:
+        if (key.isEmpty()) { // the line for all of them
+            showTasks(TaskFilterProxy::filterWords(QString(), QStringLiteral("review")));
+            break;
+        }
         selectTask(key);
         m_taskView->setFocus(Qt::OtherFocusReason);
         break;

@@ -13,6 +13,7 @@
 #include "demolauncher.h"
 #include "mainwindow.h"
 #include "runview.h"
+#include "theme.h"
 #include "version.h"
 
 #include <QApplication>
@@ -145,11 +146,30 @@ int main(int argc, char *argv[])
         QStringLiteral("MS"));
     delayOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(delayOption);
+    QCommandLineOption themeOption(
+        QStringLiteral("theme"),
+        QApplication::translate("main", "Colours: system, light or dark (for this start only; "
+                                        "View > Theme keeps a choice)."),
+        QStringLiteral("THEME"));
+    parser.addOption(themeOption);
     parser.addPositionalArgument(
         QStringLiteral("path"),
         QApplication::translate("main", "A run folder, its manifest.json, or a worktree."),
         QStringLiteral("[path]"));
     parser.process(app);
+
+    runboard::Theme::rememberSystem();
+    bool knownTheme = true;
+    const runboard::Theme::Mode theme
+        = parser.isSet(themeOption)
+              ? runboard::Theme::fromName(parser.value(themeOption), &knownTheme)
+              : runboard::Theme::saved();
+    if (!knownTheme) {
+        std::fprintf(stderr, "runboard: unknown theme \"%s\" (system, light or dark)\n",
+                     qPrintable(parser.value(themeOption)));
+        return 2;
+    }
+    runboard::Theme::apply(theme);
 
     runboard::MainWindow window;
     if (parser.isSet(geometryOption)) {

@@ -13,10 +13,13 @@
 #include "runpicker.h"
 #include "runview.h"
 #include "servicehost.h"
+#include "statusstyle.h"
 #include "taskmodel.h"
+#include "theme.h"
 #include "uitestutil.h"
 #include "version.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDir>
@@ -64,6 +67,7 @@ private Q_SLOTS:
     void everyWidgetHasAnAccessibleName();
     void abbreviationsHaveTooltips();
     void notificationsReachTheEventsTabAndClicksShowWhatTheyAreAbout();
+    void themeMenuSwitchesColoursAndRemembersThem();
 
 private:
     static Json manifestWithTasks(const QString &runId);
@@ -353,10 +357,14 @@ void tst_MainWindow::everyWidgetHasAnAccessibleName()
     QStringList unnamed;
     const QList<QWidget *> widgets = window.findChildren<QWidget *>();
     for (QWidget *widget : widgets) {
+        // ... and every other widget the keyboard can reach that has no text of its own to be
+        // read by (the Overview's pictures).
         const bool mustHaveName
             = qobject_cast<QAbstractItemView *>(widget) || qobject_cast<QLineEdit *>(widget)
               || qobject_cast<QTextBrowser *>(widget) || qobject_cast<QTabWidget *>(widget)
-              || qobject_cast<QProgressBar *>(widget);
+              || qobject_cast<QProgressBar *>(widget)
+              || ((widget->focusPolicy() & Qt::TabFocus) && !qobject_cast<QAbstractButton *>(widget)
+                  && !qobject_cast<QAbstractScrollArea *>(widget->parentWidget()));
         // Headers are announced as part of their view.
         if (!mustHaveName || qobject_cast<QHeaderView *>(widget))
             continue;
@@ -441,6 +449,51 @@ void tst_MainWindow::notificationsReachTheEventsTabAndClicksShowWhatTheyAreAbout
     QCOMPARE(window.runView()->selectedTaskIds(), QStringList{QStringLiteral("T-2")});
     Q_EMIT notifier->allTasksDoneActivated();
     QCOMPARE(window.runView()->tabs()->currentIndex(), int(RunView::OverviewTab));
+}
+
+void tst_MainWindow::themeMenuSwitchesColoursAndRemembersThem()
+{
+    Theme::rememberSystem();
+    const QPalette system = QApplication::palette();
+    MainWindow window;
+    auto *dark = window.findChild<QAction *>(QStringLiteral("theme_dark"));
+    auto *light = window.findChild<QAction *>(QStringLiteral("theme_light"));
+    auto *systemAction = window.findChild<QAction *>(QStringLiteral("theme_system"));
+    QVERIFY(dark && light && systemAction);
+    QVERIFY(systemAction->isChecked());
+
+    dark->trigger();
+    QVERIFY(dark->isChecked());
+    QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+    QCOMPARE(QApplication::palette().color(QPalette::Window),
+             Theme::darkPalette().color(QPalette::Window));
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+    QCOMPARE(Theme::saved(), Theme::Mode::Dark);
+    // Every status colour reads on the dark window and base.
+    for (const auto tone :
+         {StatusStyle::Tone::Neutral, StatusStyle::Tone::Active, StatusStyle::Tone::Good,
+          StatusStyle::Tone::Warning, StatusStyle::Tone::Bad, StatusStyle::Tone::Muted}) {
+        const QPalette palette = QApplication::palette();
+        QVERIFY(StatusStyle::contrastRatio(
+                    StatusStyle::color(tone, palette, StatusStyle::Surface::Window),
+                    palette.color(QPalette::Window))
+                >= StatusStyle::kMinimumContrast);
+        QVERIFY(StatusStyle::contrastRatio(StatusStyle::color(tone, palette),
+                                           palette.color(QPalette::Base))
+                >= StatusStyle::kMinimumContrast);
+    }
+
+    light->trigger();
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+    QCOMPARE(Theme::saved(), Theme::Mode::Light);
+
+    systemAction->trigger();
+    QCOMPARE(QApplication::palette().color(QPalette::Window), system.color(QPalette::Window));
+    QCOMPARE(Theme::saved(), Theme::Mode::System);
+    QCOMPARE(Theme::fromName(QStringLiteral("Dark")), Theme::Mode::Dark);
+    bool ok = true;
+    Theme::fromName(QStringLiteral("sepia"), &ok);
+    QVERIFY(!ok);
 }
 
 QTEST_MAIN(tst_MainWindow)
