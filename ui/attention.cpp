@@ -8,6 +8,11 @@
 // - Built from what the dashboard already holds for a snapshot (the agents AgentModel parsed, the
 //   tasks in review TaskModel keeps counted, the failed runs read when the validation strategy
 //   changed): collect() walks no tasks, so a clock tick or a one-task change stays cheap.
+// - Tasks in review can be thousands (a run whose reviewer stopped): the first few are named,
+//   the rest are one item, whose Show filters the Tasks tab to them.
+// - collect() is the sum of one function per kind, so a caller can keep the parts that did not
+//   change (RunView builds the stalled agents' sentences again only when the agents or the
+//   clock moved, the failed runs' only when the validation strategy changed).
 // - A plan "waits" in ADE's state `ready` (drafted, approval requested); `drafting` and
 //   `changes_requested` wait for the lead, not the person.
 // Thread: any (pure functions); the texts use tr() of the calling thread's translator.
@@ -16,40 +21,65 @@
 
 #include "statusstyle.h"
 
+#include <QLocale>
+
 #include <algorithm>
 
 namespace runboard {
 
 QList<AttentionItem> Attention::collect(const Inputs &inputs)
 {
+    return conflictItems(inputs.conflicts) + planItems(inputs.plan, inputs.now)
+           + stalledItems(inputs.agents, inputs.now) + failedItems(inputs.failedRuns)
+           + reviewItems(inputs.reviewTaskIds, inputs.reviewTaskCount);
+}
+
+QList<AttentionItem> Attention::conflictItems(const QList<ConflictSummary> &conflicts)
+{
     QList<AttentionItem> items;
-    for (const ConflictSummary &conflict : inputs.conflicts) {
+    for (const ConflictSummary &conflict : conflicts) {
         items.append(
             {AttentionItem::Kind::Conflict, QString::number(conflict.id),
              tr("Your change “%1” is in conflict with a newer version").arg(conflict.what)});
     }
-    if (inputs.plan.state == QLatin1String("ready")) {
-        items.append(
-            {AttentionItem::Kind::PlanApproval, QString(),
-             inputs.plan.requestedAt.isValid() && inputs.now.isValid()
+    return items;
+}
+
+QList<AttentionItem> Attention::planItems(const Manifest::PlanApproval &plan, const QDateTime &now)
+{
+    if (plan.state != QLatin1String("ready"))
+        return {};
+    return {{AttentionItem::Kind::PlanApproval, QString(),
+             plan.requestedAt.isValid() && now.isValid()
                  ? tr("The plan waits for approval (asked %1 ago)")
-                       .arg(StatusStyle::formatDuration(inputs.plan.requestedAt.secsTo(inputs.now)))
-                 : tr("The plan waits for approval")});
-    }
-    for (const Manifest::Agent &agent : inputs.agents) {
-        if (!Manifest::isStalled(agent, inputs.now))
+                       .arg(StatusStyle::formatDuration(plan.requestedAt.secsTo(now)))
+                 : tr("The plan waits for approval")}};
+}
+
+QList<AttentionItem> Attention::stalledItems(const QList<Manifest::Agent> &agents,
+                                             const QDateTime &now)
+{
+    QList<AttentionItem> items;
+    for (const Manifest::Agent &agent : agents) {
+        if (!Manifest::isStalled(agent, now))
             continue;
         const QString name = agent.displayName.isEmpty()
                                  ? agent.sessionId
                                  : tr("%1 (%2)").arg(agent.sessionId, agent.displayName);
         const QDateTime liveness = Manifest::livenessOf(agent);
         items.append({AttentionItem::Kind::AgentStalled, agent.sessionId,
-                      liveness.isValid() && inputs.now.isValid()
+                      liveness.isValid() && now.isValid()
                           ? tr("Agent %1 is stalled: silent for %2")
-                                .arg(name, StatusStyle::formatDuration(liveness.secsTo(inputs.now)))
+                                .arg(name, StatusStyle::formatDuration(liveness.secsTo(now)))
                           : tr("Agent %1 is stalled").arg(name)});
     }
-    for (const FailedValidationRun &run : inputs.failedRuns) {
+    return items;
+}
+
+QList<AttentionItem> Attention::failedItems(const QList<FailedValidationRun> &failedRuns)
+{
+    QList<AttentionItem> items;
+    for (const FailedValidationRun &run : failedRuns) {
         const QString where = run.taskId.isEmpty()
                                   ? tr("check %1").arg(run.itemId)
                                   : tr("%1 (check %2)").arg(run.taskId, run.itemId);
@@ -59,9 +89,22 @@ QList<AttentionItem> Attention::collect(const Inputs &inputs)
                           ? tr("Validation failed for %1").arg(where)
                           : tr("Validation failed for %1: %2").arg(where, run.title)});
     }
-    for (const QString &taskId : inputs.reviewTaskIds) {
+    return items;
+}
+
+QList<AttentionItem> Attention::reviewItems(const QStringList &reviewTaskIds, int reviewTaskCount)
+{
+    QList<AttentionItem> items;
+    const int named = int(qMin(reviewTaskIds.size(), qsizetype(kNamedReviewTasks)));
+    for (int i = 0; i < named; ++i) {
+        const QString &taskId = reviewTaskIds.at(i);
         items.append(
             {AttentionItem::Kind::TaskReview, taskId, tr("Task %1 waits for review").arg(taskId)});
+    }
+    const int rest = qMax(reviewTaskCount, int(reviewTaskIds.size())) - named;
+    if (rest > 0) {
+        items.append({AttentionItem::Kind::TaskReview, QString(),
+                      tr("%1 more tasks wait for review").arg(QLocale().toString(rest)), rest});
     }
     return items;
 }

@@ -26,9 +26,12 @@ struct AttentionItem
     Kind kind = Kind::PlanApproval;
     // What it is about, stable while it waits: "" for the plan, the task id, the session id,
     // "<stepId>/<itemId>/<runId>" for a failed run, the conflict's id (decimal) for a conflict.
+    // "" for a TaskReview item that stands for the tasks in review not named one by one.
     QString key;
     // One plain-text sentence (manifest text inside is untrusted: show it as plain text).
     QString text;
+    // How many things the item stands for: 1, or the number of tasks in review not named.
+    int count = 1;
 
     bool operator==(const AttentionItem &other) const = default;
     // Items are the same waiting thing when kind and key match (the text may move, "silent for
@@ -65,10 +68,17 @@ class Attention
     Q_DECLARE_TR_FUNCTIONS(Attention)
 
 public:
+    // Tasks in review named one by one; the rest are one item ("and 1,592 more tasks wait for
+    // review"), so a run with thousands in review costs a few items per snapshot, not thousands.
+    static constexpr int kNamedReviewTasks = 10;
+
     struct Inputs
     {
         Manifest::PlanApproval plan;
-        QStringList reviewTaskIds; // tasks whose status is "review", in manifest order
+        // The first tasks whose status is "review", in manifest order (at most
+        // kNamedReviewTasks are named), and how many there are in all.
+        QStringList reviewTaskIds;
+        int reviewTaskCount = 0;
         QList<Manifest::Agent> agents;
         QList<FailedValidationRun> failedRuns;
         QList<ConflictSummary> conflicts;
@@ -78,6 +88,14 @@ public:
     // In the order the list shows them: conflicts, the plan, stalled agents, failed runs, tasks
     // in review.
     static QList<AttentionItem> collect(const Inputs &inputs);
+
+    // collect()'s parts, one per kind, in its order.
+    static QList<AttentionItem> conflictItems(const QList<ConflictSummary> &conflicts);
+    static QList<AttentionItem> planItems(const Manifest::PlanApproval &plan, const QDateTime &now);
+    static QList<AttentionItem> stalledItems(const QList<Manifest::Agent> &agents,
+                                             const QDateTime &now);
+    static QList<AttentionItem> failedItems(const QList<FailedValidationRun> &failedRuns);
+    static QList<AttentionItem> reviewItems(const QStringList &reviewTaskIds, int reviewTaskCount);
 
     // The checklist items whose latest run failed (the run named by latestRunId, else the last
     // run). Reads /validationStrategy/checklist only: call it when that changed.

@@ -45,6 +45,7 @@
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QGuiApplication>
+#include <QSet>
 #include <QThread>
 #include <QTimer>
 #include <QVariantMap>
@@ -171,16 +172,20 @@ void DesktopNotifier::setAttention(const QList<AttentionItem> &items, Snapshot::
         return;
     }
 
+    // What waited before, by kind and key: a run with thousands of tasks in review must not
+    // cost a comparison of every item with every other per snapshot. Kinds never announced
+    // (tasks in review) are left out of it altogether.
+    QSet<std::pair<int, QString>> waited;
+    for (const AttentionItem &item : previous) {
+        if (NotificationSettings::noticeFor(item.kind))
+            waited.insert({int(item.kind), item.key});
+    }
     std::array<QList<AttentionItem>, kNoticeCount> fresh;
     std::array<QList<AttentionItem>, kNoticeCount> own;
     for (const AttentionItem &item : items) {
-        if (containsThing(previous, item))
-            continue;
         const std::optional<Notice> notice = NotificationSettings::noticeFor(item.kind);
-        if (!notice) {
-            qCDebug(lcNotify) << "not announced, a task in review is never:" << item.key;
+        if (!notice || waited.contains({int(item.kind), item.key}))
             continue;
-        }
         if (source == Snapshot::Source::Self && item.kind != AttentionItem::Kind::Conflict)
             own[std::size_t(*notice)].append(item);
         else

@@ -564,6 +564,8 @@ void GuidedActions::actOn(const AttentionItem &item)
         approvePlan();
         break;
     case AttentionItem::Kind::TaskReview:
+        if (item.key.isEmpty()) // the line for many tasks has no one task to mark
+            break;
         preview(base,
                 ManifestEdits::setTaskStatus(base.document(), {item.key}, QStringLiteral("done")));
         break;

@@ -5,8 +5,10 @@
 // Design considerations
 // - The list is what Attention::collect() says, nothing of its own: the notifications and this
 //   list cannot disagree.
-// - A clock tick changes texts ("silent for 12 min"), not what waits: such an update sets label
-//   texts in place, so a keyboard user's focus on a button survives the tick.
+// - The kShownItems lines are made once and filled in: a snapshot that changes what waits sets
+//   texts, it does not build widgets (that cost milliseconds per snapshot). A clock tick changes
+//   texts ("silent for 12 min"), not what waits; either way a keyboard user's focus stays on the
+//   button it was on.
 // - Each line's action only opens the guided action's dialog or preview; nothing is written
 //   before the person applies it there.
 // - Item texts come from the manifest (task ids, agent names, finding titles): plain text.
@@ -18,6 +20,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMap>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -75,6 +78,8 @@ NeedsYouList::NeedsYouList(QWidget *parent) : QWidget(parent)
     m_more->setWordWrap(true);
     m_more->hide();
     layout->addWidget(m_more);
+    for (int i = 0; i < kShownItems; ++i)
+        m_lines.append(makeLine(i));
     rebuild();
 }
 
@@ -105,69 +110,105 @@ void NeedsYouList::setItems(const QList<AttentionItem> &items)
         rebuild();
         return;
     }
-    for (int i = 0; i < m_lines.size(); ++i) {
-        m_lines.at(i).text->setText(m_items.at(i).text);
-        m_lines.at(i).row->setAccessibleName(m_items.at(i).text);
+    for (int i = 0; i < m_shown; ++i) {
+        const AttentionItem &item = m_items.at(i);
+        const Line &line = m_lines.at(i);
+        line.text->setText(item.text);
+        line.row->setAccessibleName(item.text);
+        line.action->setAccessibleName(actionText(item.kind) + QLatin1Char(' ') + item.text);
+        line.show->setAccessibleName(tr("Show: %1").arg(item.text));
     }
+    updateTitle();
+    updateMore();
+}
+
+void NeedsYouList::updateTitle()
+{
+    int waiting = 0;
+    for (const AttentionItem &item : std::as_const(m_items))
+        waiting += item.count;
+    m_title->setText(waiting == 0 ? tr("Needs you")
+                                  : tr("Needs you (%1)").arg(QLocale().toString(waiting)));
 }
 
 void NeedsYouList::rebuild()
 {
-    for (const Line &line : std::as_const(m_lines))
-        delete line.row;
-    m_lines.clear();
-    m_title->setText(m_items.isEmpty() ? tr("Needs you")
-                                       : tr("Needs you (%1)").arg(m_items.size()));
+    updateTitle();
     m_empty->setVisible(m_items.isEmpty());
-    const int shown = qMin(int(m_items.size()), kShownItems);
-    for (int i = 0; i < shown; ++i) {
+    m_shown = qMin(int(m_items.size()), kShownItems);
+    const int size = fontMetrics().height() * 2 / 3;
+    for (int i = 0; i < m_lines.size(); ++i) {
+        const Line &line = m_lines.at(i);
+        if (i >= m_shown) {
+            line.row->hide();
+            continue;
+        }
         const AttentionItem &item = m_items.at(i);
-        Line line;
-        line.row = new QWidget(this);
         line.row->setAccessibleName(item.text);
-        auto *rowLayout = new QHBoxLayout(line.row);
-        rowLayout->setContentsMargins(0, 0, 0, 0);
-        auto *icon = new QLabel(line.row);
-        const int size = fontMetrics().height() * 2 / 3;
-        icon->setPixmap(StatusStyle::icon(toneOf(item.kind)).pixmap(size, size));
-        icon->setAccessibleName(Attention::kindName(item.kind));
-        rowLayout->addWidget(icon);
-        line.text = new QLabel(item.text, line.row);
-        line.text->setTextFormat(Qt::PlainText);
-        line.text->setWordWrap(true);
-        line.text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        rowLayout->addWidget(line.text, 1);
-        line.action = new QPushButton(actionText(item.kind), line.row);
+        line.icon->setPixmap(StatusStyle::icon(toneOf(item.kind)).pixmap(size, size));
+        line.icon->setAccessibleName(Attention::kindName(item.kind));
+        line.text->setText(item.text);
+        line.action->setText(actionText(item.kind));
         line.action->setAccessibleName(actionText(item.kind) + QLatin1Char(' ') + item.text);
-        line.action->setAutoDefault(false);
-        rowLayout->addWidget(line.action);
-        line.show = new QPushButton(tr("Show"), line.row);
+        // The line that stands for many tasks in review has no one task to act on.
+        const bool many = item.kind == AttentionItem::Kind::TaskReview && item.key.isEmpty();
+        line.action->setVisible(!many);
+        line.show->setText(many ? tr("Show All") : tr("Show"));
         line.show->setAccessibleName(tr("Show: %1").arg(item.text));
-        line.show->setAutoDefault(false);
-        rowLayout->addWidget(line.show);
-        const int index = i;
-        connect(line.action, &QPushButton::clicked, this, [this, index] {
-            if (index < m_items.size())
-                Q_EMIT actionRequested(m_items.at(index), Action::Primary);
-        });
-        connect(line.show, &QPushButton::clicked, this, [this, index] {
-            if (index < m_items.size())
-                Q_EMIT actionRequested(m_items.at(index), Action::Show);
-        });
-        m_linesLayout->addWidget(line.row);
-        m_lines.append(line);
+        line.row->show();
     }
+    updateMore();
+}
+
+NeedsYouList::Line NeedsYouList::makeLine(int index)
+{
+    Line line;
+    line.row = new QWidget(this);
+    auto *rowLayout = new QHBoxLayout(line.row);
+    rowLayout->setContentsMargins(0, 0, 0, 0);
+    line.icon = new QLabel(line.row);
+    rowLayout->addWidget(line.icon);
+    line.text = new QLabel(line.row);
+    line.text->setTextFormat(Qt::PlainText);
+    line.text->setWordWrap(true);
+    line.text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    rowLayout->addWidget(line.text, 1);
+    line.action = new QPushButton(line.row);
+    line.action->setAutoDefault(false);
+    rowLayout->addWidget(line.action);
+    line.show = new QPushButton(line.row);
+    line.show->setAutoDefault(false);
+    rowLayout->addWidget(line.show);
+    connect(line.action, &QPushButton::clicked, this, [this, index] {
+        if (index < m_shown)
+            Q_EMIT actionRequested(m_items.at(index), Action::Primary);
+    });
+    connect(line.show, &QPushButton::clicked, this, [this, index] {
+        if (index < m_shown)
+            Q_EMIT actionRequested(m_items.at(index), Action::Show);
+    });
+    line.row->hide();
+    m_linesLayout->addWidget(line.row);
+    return line;
+}
+
+void NeedsYouList::updateMore()
+{
+    const int shown = m_shown;
     if (m_items.size() > shown) {
         QMap<int, int> byKind;
         for (int i = shown; i < m_items.size(); ++i)
-            ++byKind[int(m_items.at(i).kind)];
+            byKind[int(m_items.at(i).kind)] += m_items.at(i).count;
         QStringList parts;
         for (auto it = byKind.cbegin(); it != byKind.cend(); ++it)
             parts << tr("%1: %2")
                          .arg(Attention::kindName(AttentionItem::Kind(it.key())))
                          .arg(it.value());
-        m_more->setText(tr("and %n more (%1)", nullptr, int(m_items.size() - shown))
-                            .arg(parts.join(QStringLiteral(", "))));
+        int hidden = 0;
+        for (const int count : std::as_const(byKind))
+            hidden += count;
+        m_more->setText(
+            tr("and %n more (%1)", nullptr, hidden).arg(parts.join(QStringLiteral(", "))));
         m_more->show();
     } else {
         m_more->clear();
@@ -178,8 +219,8 @@ void NeedsYouList::rebuild()
 QStringList NeedsYouList::shownTexts() const
 {
     QStringList texts;
-    for (const Line &line : m_lines)
-        texts << line.text->text();
+    for (int i = 0; i < m_shown; ++i)
+        texts << m_lines.at(i).text->text();
     return texts;
 }
 
@@ -190,12 +231,12 @@ QString NeedsYouList::moreText() const
 
 QPushButton *NeedsYouList::actionButton(int line) const
 {
-    return line >= 0 && line < m_lines.size() ? m_lines.at(line).action : nullptr;
+    return line >= 0 && line < m_shown ? m_lines.at(line).action : nullptr;
 }
 
 QPushButton *NeedsYouList::showButton(int line) const
 {
-    return line >= 0 && line < m_lines.size() ? m_lines.at(line).show : nullptr;
+    return line >= 0 && line < m_shown ? m_lines.at(line).show : nullptr;
 }
 
 } // namespace runboard

@@ -50,14 +50,19 @@ private:
     struct Line
     {
         QWidget *row = nullptr;
+        QLabel *icon = nullptr;
         QLabel *text = nullptr;
         QPushButton *action = nullptr;
         QPushButton *show = nullptr;
     };
+    Line makeLine(int index);
     void rebuild();
+    void updateTitle();
+    void updateMore(); // the "and N more" line under the shown lines
 
     QList<AttentionItem> m_items;
-    QList<Line> m_lines;
+    QList<Line> m_lines; // kShownItems of them, the first m_shown visible
+    int m_shown = 0;
     QLabel *m_title = nullptr;
     QLabel *m_empty = nullptr;
     QLabel *m_more = nullptr;

@@ -139,18 +139,39 @@ void OverviewPanel::setState(const State &state, const QDateTime &now)
 {
     const bool sameDocument
         = state.manifest.document() && state.manifest.document() == m_state.manifest.document();
+    // What the snapshot says changed, when it is relative to the document shown: the goal, the
+    // plan and the decisions are read again only when their members did.
+    const bool relative = state.changes && m_state.manifest.document()
+                          && state.changes->isRelativeTo(m_state.manifest.document());
+    const auto mayDiffer = [&state, relative](std::string_view member) {
+        return !relative || state.changes->mayDiffer(member);
+    };
+    Parts parts;
+    parts.goal = mayDiffer("goalSummary");
+    parts.phases = mayDiffer("phases") || mayDiffer("currentPhase");
+    parts.plan = mayDiffer("planSpec") || mayDiffer("leadState");
+    parts.decisions = mayDiffer("decisions");
     const bool phasesChanged
-        = !sameDocument || state.taskCountsByPhase != m_state.taskCountsByPhase;
+        = (!sameDocument && parts.phases) || state.taskCountsByPhase != m_state.taskCountsByPhase;
+    // AgentModel keeps its list while no agent changed (and m_state holding it keeps its
+    // address from being reused): the same list at the same time needs nothing done.
+    const bool sameAgents = state.agents.constData() == m_state.agents.constData()
+                            && state.agents.size() == m_state.agents.size() && now == m_now;
     m_state = state;
+    m_state.changes = nullptr; // valid only during this call
     m_now = now;
-    m_lanes->setAgents(m_state.agents, now);
+    if (!sameAgents)
+        m_lanes->setAgents(m_state.agents, now);
     if (sameDocument && !phasesChanged) {
-        refreshAgents();
+        if (!sameAgents)
+            refreshAgents();
         return;
     }
     if (!sameDocument)
         m_activity->setHistory(m_state.manifest.history());
-    refresh(phasesChanged);
+    parts.phases = phasesChanged;
+    parts.agents = !sameAgents;
+    refresh(parts);
 }
 
 void OverviewPanel::setNow(const QDateTime &now)
@@ -223,12 +244,13 @@ QString OverviewPanel::taskCountsText() const
     return m_tasks->text();
 }
 
-void OverviewPanel::refresh(bool phasesChanged)
+void OverviewPanel::refresh(const Parts &parts)
 {
     const Manifest &manifest = m_state.manifest;
-    m_goal->setText(manifest.goalSummary());
+    if (parts.goal)
+        m_goal->setText(manifest.goalSummary());
 
-    if (phasesChanged) {
+    if (parts.phases) {
         const QList<Manifest::Phase> phases = manifest.phases();
         const QString current = manifest.currentPhase();
         QList<PhasePipeline::Phase> pipeline;
@@ -276,19 +298,24 @@ void OverviewPanel::refresh(bool phasesChanged)
                 : tr("%n task(s): %1", nullptr, total).arg(countParts.join(QStringLiteral(", "))));
     }
 
-    refreshAgents();
+    if (parts.agents)
+        refreshAgents();
 
-    const Manifest::PlanApproval approval = manifest.planApproval();
-    m_plan->setText(
-        approval.state.isEmpty() ? tr("no approval recorded")
-        : approval.approvedAt.isValid()
-            ? tr("%1 at %2").arg(approval.state, StatusStyle::formatTime(approval.approvedAt))
-            : approval.state);
+    if (parts.plan) {
+        const Manifest::PlanApproval approval = manifest.planApproval();
+        m_plan->setText(
+            approval.state.isEmpty() ? tr("no approval recorded")
+            : approval.approvedAt.isValid()
+                ? tr("%1 at %2").arg(approval.state, StatusStyle::formatTime(approval.approvedAt))
+                : approval.state);
+    }
 
-    const QList<Manifest::Decision> decisions = manifest.decisions();
-    m_decision->setText(decisions.isEmpty() ? tr("none")
-                                            : tr("%1 (%2)").arg(decisions.constLast().summary,
-                                                                decisions.constLast().source));
+    if (parts.decisions) {
+        const QList<Manifest::Decision> decisions = manifest.decisions();
+        m_decision->setText(decisions.isEmpty() ? tr("none")
+                                                : tr("%1 (%2)").arg(decisions.constLast().summary,
+                                                                    decisions.constLast().source));
+    }
 }
 
 void OverviewPanel::refreshAgents()
@@ -319,6 +346,14 @@ void OverviewPanel::refreshAgents()
         m_stalled->hide();
         m_stalled->clear();
         return;
+    }
+    // A handful by name; the lanes and "Needs you" hold every one. (A hundred names in one
+    // word-wrapped label cost the layout tens of milliseconds per tick.)
+    constexpr int kNamed = 5;
+    const qsizetype count = stalled.size();
+    if (count > kNamed) {
+        stalled.resize(kNamed);
+        stalled << tr("and %1 more").arg(count - kNamed);
     }
     m_stalled->setText(tr("Stalled: %1").arg(stalled.join(QStringLiteral("; "))));
     applyStalledColor();

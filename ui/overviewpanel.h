@@ -3,6 +3,7 @@
 
 #include "activitychart.h"
 #include "attention.h"
+#include "documentchanges.h"
 #include "manifest.h"
 #include "snapshot.h"
 
@@ -39,6 +40,9 @@ public:
         QList<Manifest::Agent> agents;
         QMap<QString, QMap<QString, int>> taskCountsByPhase; // phase id -> status -> tasks
         QMap<QString, int> taskCounts;                       // status -> tasks
+        // What differs from the document shown before (the snapshot's changes; may be null:
+        // everything may differ). Read during setState() only.
+        const DocumentChanges *changes = nullptr;
     };
 
     explicit OverviewPanel(QWidget *parent = nullptr);
@@ -71,7 +75,15 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    void refresh(bool phasesChanged);
+    struct Parts // what to read again
+    {
+        bool goal = true;
+        bool phases = true;
+        bool agents = true;
+        bool plan = true;
+        bool decisions = true;
+    };
+    void refresh(const Parts &parts);
     void refreshAgents();
     void applyStalledColor();
 

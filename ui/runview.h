@@ -236,7 +236,12 @@ private:
     QTreeView *m_eventView = nullptr;
     EventLogModel *m_eventModel = nullptr;
     QTimer *m_ticker = nullptr;
-    QList<FailedValidationRun> m_failedRuns; // read when /validationStrategy changed
+    // "Needs you" parts kept between snapshots: the failed runs' items (made when
+    // /validationStrategy changed) and the stalled agents' (made for these agents at that time).
+    QList<AttentionItem> m_failedItems;
+    QList<Manifest::Agent> m_stalledFor;
+    QDateTime m_stalledAt;
+    QList<AttentionItem> m_stalledItems;
     QList<ConflictSummary> m_conflicts;
     QList<AttentionItem> m_attention;
     bool m_allDone = false;

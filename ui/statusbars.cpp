@@ -41,10 +41,15 @@ const QStringList &knownOrder()
 QColor segmentColor(const QString &status, const QPalette &palette)
 {
     const StatusStyle::Tone tone = StatusStyle::toneFor(status);
-    // Waiting and unknown statuses are the quiet grey of the palette, not the near-black (or
-    // near-white) text colour of their tone: a bar of pending tasks must not shout.
-    if (tone == StatusStyle::Tone::None || tone == StatusStyle::Tone::Neutral)
-        return palette.color(QPalette::Mid);
+    // Waiting and unknown statuses are a quiet grey, not the near-black (or near-white) text
+    // colour of their tone: a bar of pending tasks must not shout. The text colour at a third
+    // over the window is such a grey on light and dark palettes alike (the palette's Mid is
+    // nearly the window colour in some dark palettes).
+    if (tone == StatusStyle::Tone::None || tone == StatusStyle::Tone::Neutral) {
+        QColor grey = palette.color(QPalette::WindowText);
+        grey.setAlphaF(0.33f);
+        return grey;
+    }
     QColor color = StatusStyle::color(tone, palette, StatusStyle::Surface::Window);
     // claimed and in_progress share a tone; claimed is the lighter of the two.
     if (status == QLatin1String("claimed"))

@@ -291,17 +291,19 @@ QMap<QString, QMap<QString, int>> TaskModel::statusCountsByPhase() const
     return byPhase;
 }
 
-QStringList TaskModel::reviewTaskIds() const
+QStringList TaskModel::reviewTaskIds(int limit) const
 {
-    QList<std::pair<int, QString>> ordered;
-    ordered.reserve(m_reviewIds.size());
+    std::vector<std::pair<int, const QString *>> ordered;
+    ordered.reserve(std::size_t(m_reviewIds.size()));
     for (const QString &id : m_reviewIds)
-        ordered.append({rowOfKey(id), id});
-    std::sort(ordered.begin(), ordered.end());
+        ordered.push_back({rowOfKey(id), &id});
+    const auto wanted = std::min(ordered.size(), std::size_t(std::max(limit, 0)));
+    std::partial_sort(ordered.begin(), ordered.begin() + std::ptrdiff_t(wanted), ordered.end(),
+                      [](const auto &a, const auto &b) { return a.first < b.first; });
     QStringList ids;
-    ids.reserve(ordered.size());
-    for (const auto &[row, id] : std::as_const(ordered))
-        ids.append(id);
+    ids.reserve(qsizetype(wanted));
+    for (std::size_t i = 0; i < wanted; ++i)
+        ids.append(*ordered[i].second);
     return ids;
 }
 

@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QSet>
 
+#include <limits>
 #include <optional>
 
 namespace runboard {
@@ -42,8 +43,10 @@ public:
     QMap<QString, int> statusCounts() const;
     // The same per phase id ("" for tasks without one): phase -> status -> tasks.
     QMap<QString, QMap<QString, int>> statusCountsByPhase() const;
-    // The ids of the tasks whose status is "review", in row order (kept with the rows, too).
-    QStringList reviewTaskIds() const;
+    // The ids of the first `limit` tasks whose status is "review", in row order, and how many
+    // there are in all (kept with the rows).
+    QStringList reviewTaskIds(int limit = std::numeric_limits<int>::max()) const;
+    int reviewTaskCount() const { return int(m_reviewIds.size()); }
 
 private:
     struct Source

@@ -32,6 +32,7 @@
 // Timings use std::chrono::steady_clock. The harness waits with local event loops that quit on
 // signals (never on sleeps), outside the code being measured.
 
+#include "agentmodel.h"
 #include "changecontroller.h"
 #include "conflictdialog.h"
 #include "editsettings.h"
@@ -39,10 +40,12 @@
 #include "mainwindow.h"
 #include "manifestgenerator.h"
 #include "manifeststore.h"
+#include "overviewpanel.h"
 #include "patchpreview.h"
 #include "runeditor.h"
 #include "runview.h"
 #include "servicehost.h"
+#include "statusbars.h"
 #include "taskmodel.h"
 
 #include <QApplication>
@@ -262,6 +265,7 @@ private:
                       double *models, double *paint);
     void benchOpen();
     void benchChanges();
+    void benchOverview();
     void benchResponsiveness();
     void benchApply(std::size_t bytes);
     void benchConflict(std::size_t bytes);
@@ -273,6 +277,7 @@ private:
     MainWindow *m_window = nullptr;
     ArrivalProbe m_arrival;
     PaintProbe m_paint;
+    PaintProbe m_barsPaint; // the Overview's status bars
     QTemporaryDir m_dir;
     std::unique_ptr<ExternalWriter> m_writer;
 };
@@ -439,6 +444,103 @@ void Bench::benchChanges()
         "    => snapshot -> row on screen:                p50 %6.2f  p99 %6.2f  max %6.2f ms "
         "(%zu changes); target p99 < 20 ms: %s\n",
         s.p50, s.p99, s.max, s.count, met ? "met" : "MISSED");
+}
+
+void Bench::benchOverview()
+{
+    RunView *view = m_window->runView();
+    OverviewPanel *overview = view->overview();
+    StatusBars *bars = overview->statusBars();
+    TaskModel *model = view->taskModel();
+    view->showTab(RunView::OverviewTab);
+    idle(300);
+
+    // (f1) The whole Overview page painted, as an expose or a scroll asks for it.
+    const int repaints = m_quick ? 20 : 100;
+    std::vector<double> paints;
+    for (int i = 0; i < repaints + 3; ++i) {
+        const TimePoint start = SteadyClock::now();
+        overview->repaint();
+        const TimePoint end = SteadyClock::now();
+        if (i >= 3)
+            paints.push_back(msBetween(start, end));
+    }
+    const Stats r = statsOf(paints);
+    const bool repaintMet = r.p99 <= 8.0;
+    std::printf("\n(f) The Overview of a %d-task run (%d agents shown as lanes)\n",
+                model->rowCount(), int(view->agentModel()->agents().size()));
+    std::printf("    whole Overview repainted, %d times:          p50 %6.2f  p99 %6.2f  max %6.2f "
+                "ms; target p99 <= 8 ms: %s\n",
+                repaints, r.p50, r.p99, r.max, repaintMet ? "met" : "MISSED");
+
+    // (f2) One task's status changed by another writer, the Overview in front: from the
+    // snapshot on the GUI thread to the status bars painted with the new counts.
+    const int changes = m_quick ? 30 : 200;
+    constexpr int kWarmUp = 3;
+    const char *const statuses[] = {"in_progress", "review", "done", "claimed"};
+    std::vector<double> toScreen;
+    std::vector<double> update;
+    std::vector<double> paint;
+    for (int i = 0; i < changes + kWarmUp; ++i) {
+        const int row = (i * 37) % model->rowCount();
+        std::string status = statuses[i % 4];
+        if (model->index(row, TaskModel::Status).data().toString() == QLatin1String(status))
+            status = statuses[(i + 1) % 4];
+        const QList<StatusBars::Row> before = bars->rows();
+        std::optional<TimePoint> arrivedAt;
+        std::optional<TimePoint> shownAt;
+        std::optional<TimePoint> paintedAt;
+        qint64 generation = 0;
+        QObject context;
+        const bool ok = runUntil(
+            [&](const std::function<void()> &done) {
+                QObject::connect(view, &RunView::snapshotShown, &context,
+                                 [&](const Snapshot &snapshot) {
+                                     if (!arrivedAt && snapshot.serverGeneration() == generation) {
+                                         arrivedAt = m_arrival.current();
+                                         shownAt = SteadyClock::now();
+                                     }
+                                 });
+                m_barsPaint.onPainted = [&, done](const QRegion &, TimePoint end) {
+                    if (!arrivedAt || paintedAt || bars->rows() == before)
+                        return;
+                    paintedAt = end;
+                    done();
+                };
+                generation = m_writer->change([row, status](Json &doc) {
+                    doc["tasks"][std::size_t(row)]["status"] = status;
+                });
+            },
+            10000);
+        m_barsPaint.onPainted = nullptr;
+        if (!ok) {
+            std::printf("    change %d: the Overview was not painted within 10 s\n", i);
+            m_allMet = false;
+            return;
+        }
+        if (i >= kWarmUp) {
+            toScreen.push_back(msBetween(*arrivedAt, *paintedAt));
+            update.push_back(msBetween(*arrivedAt, *shownAt));
+            paint.push_back(msBetween(*shownAt, *paintedAt));
+        }
+        idle(30);
+    }
+    const Stats s = statsOf(toScreen);
+    const Stats u = statsOf(update);
+    const Stats p = statsOf(paint);
+    const bool changeMet = s.p99 <= 20.0;
+    std::printf(
+        "    GUI update (snapshot -> all tabs updated):  p50 %6.2f  p99 %6.2f  max %6.2f ms\n",
+        u.p50, u.p99, u.max);
+    std::printf(
+        "    then to the bars painted:                    p50 %6.2f  p99 %6.2f  max %6.2f ms\n",
+        p.p50, p.p99, p.max);
+    std::printf("    => snapshot -> Overview bars on screen:      p50 %6.2f  p99 %6.2f  max %6.2f "
+                "ms (%zu changes); target p99 <= 20 ms: %s\n",
+                s.p50, s.p99, s.max, s.count, changeMet ? "met" : "MISSED");
+    m_allMet = m_allMet && repaintMet && changeMet;
+    view->showTab(RunView::TasksTab);
+    idle(200);
 }
 
 void Bench::benchResponsiveness()
@@ -798,17 +900,21 @@ int Bench::run()
     window.runView()->showTab(RunView::TasksTab);
     qApp->installEventFilter(&m_arrival);
     window.runView()->taskView()->viewport()->installEventFilter(&m_paint);
+    window.runView()->overview()->statusBars()->installEventFilter(&m_barsPaint);
     idle(200);
 
-    // --only a,b,…: the sections to run (open, changes, responsiveness, apply, conflict);
-    // "changes" needs "open" (it changes the run that opened). All by default.
+    // --only a,b,…: the sections to run (open, changes, overview, responsiveness, apply,
+    // conflict); "changes" and "overview" need "open" (they change the run that opened). All by
+    // default.
     const auto wanted = [this](const char *section) {
         return m_only.isEmpty() || m_only.contains(QLatin1String(section));
     };
-    if (wanted("open") || wanted("changes"))
+    if (wanted("open") || wanted("changes") || wanted("overview"))
         benchOpen();
     if (wanted("changes"))
         benchChanges();
+    if (wanted("overview"))
+        benchOverview();
     if (wanted("responsiveness"))
         benchResponsiveness();
     if (wanted("apply")) {

@@ -127,6 +127,7 @@ private Q_SLOTS:
     void clickingASegmentFiltersTheTasksTab();
     void needsYouListsWhatWaitsAndTakesYouThere();
     void needsYouKeepsFocusThroughATick();
+    void manyTasksInReviewAreOneLine();
     void everyTaskDoneIsSaidOnce();
     void picturesReadInLightAndDarkPalettes();
 };
@@ -550,6 +551,41 @@ void tst_Overview::needsYouKeepsFocusThroughATick()
     list.setItems(many);
     QCOMPARE(list.shownTexts().size(), NeedsYouList::kShownItems);
     QCOMPARE(list.moreText(), QStringLiteral("and 3 more (Tasks in review: 3)"));
+}
+
+void tst_Overview::manyTasksInReviewAreOneLine()
+{
+    TempBundle bundle;
+    Json manifest = TempBundle::minimalManifest(bundle.runId());
+    for (int i = 1; i <= 1500; ++i)
+        manifest["tasks"].push_back(
+            taskIn("T-" + std::to_string(i), "developing", i % 3 == 0 ? "review" : "pending"));
+    bundle.writeManifest(manifest);
+    RunView view;
+    Opened opened;
+    open(bundle, view, opened);
+
+    // Ten named (the first in row order), the other 490 one line that counts them; the list
+    // shows eight lines and counts the two named and 490 it has no room for.
+    const QList<AttentionItem> &items = view.attention();
+    QCOMPARE(items.size(), Attention::kNamedReviewTasks + 1);
+    QCOMPARE(items.at(0).key, QStringLiteral("T-3"));
+    QCOMPARE(items.at(9).key, QStringLiteral("T-30"));
+    QCOMPARE(items.constLast().key, QString());
+    QCOMPARE(items.constLast().count, 490);
+    QCOMPARE(items.constLast().text, QStringLiteral("490 more tasks wait for review"));
+    NeedsYouList *needsYou = view.overview()->needsYou();
+    QCOMPARE(needsYou->moreText(), QStringLiteral("and 492 more (Tasks in review: 492)"));
+
+    // Show All on that line (when shown) filters the Tasks tab to every task in review.
+    view.showAttention(AttentionItem::Kind::TaskReview, QString());
+    QCOMPARE(view.taskFilter()->text(), QStringLiteral("status:review"));
+    QCOMPARE(view.taskProxy()->rowCount(), 500);
+
+    NeedsYouList list;
+    list.setItems({items.constLast()});
+    QVERIFY(!list.actionButton(0)->isVisibleTo(&list));
+    QCOMPARE(list.showButton(0)->text(), QStringLiteral("Show All"));
 }
 
 void tst_Overview::everyTaskDoneIsSaidOnce()
