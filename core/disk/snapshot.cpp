@@ -37,6 +37,13 @@ QString stringMember(const Json &doc, const char *key)
     return QString::fromStdString(it->get_ref<const std::string &>());
 }
 
+// The data of a null snapshot, shared: what a moved-from snapshot holds, without allocating.
+const QSharedDataPointer<SnapshotData> &emptyData()
+{
+    static const QSharedDataPointer<SnapshotData> empty(new SnapshotData);
+    return empty;
+}
+
 } // namespace
 
 Snapshot::Snapshot() : d(new SnapshotData) {}
@@ -56,6 +63,17 @@ Snapshot::Snapshot(FileSnapshot file, std::shared_ptr<const Json> document, Json
 
 Snapshot::Snapshot(const Snapshot &other) = default;
 Snapshot &Snapshot::operator=(const Snapshot &other) = default;
+
+Snapshot::Snapshot(Snapshot &&other) noexcept : d(emptyData())
+{
+    d.swap(other.d);
+}
+
+Snapshot &Snapshot::operator=(Snapshot &&other) noexcept
+{
+    d.swap(other.d);
+    return *this;
+}
 Snapshot::~Snapshot() = default;
 
 bool Snapshot::isNull() const

@@ -33,6 +33,11 @@ public:
              DocumentChanges changes = DocumentChanges());
     Snapshot(const Snapshot &other);
     Snapshot &operator=(const Snapshot &other);
+    // A move hands the reference over: the moved-from snapshot is null (a move assignment swaps).
+    // Without these, std::move(snapshot) copied, and a holder that meant to hand over the last
+    // reference (RunView to its diff job) kept one and freed megabytes of JSON where it ran.
+    Snapshot(Snapshot &&other) noexcept;
+    Snapshot &operator=(Snapshot &&other) noexcept;
     ~Snapshot();
 
     bool isNull() const;
