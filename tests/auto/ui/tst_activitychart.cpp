@@ -6,6 +6,7 @@
 // light and dark palettes.
 
 #include "activitychart.h"
+#include "theme.h"
 #include "uitestutil.h"
 
 #include <QAccessible>
@@ -81,39 +82,6 @@ QString countsOf(const ActivityChart &chart, Origin origin)
             parts << QStringLiteral("%1:%2").arg(minute).arg(count);
     }
     return parts.join(QLatin1Char(' '));
-}
-
-QPalette darkPalette()
-{
-    QPalette palette;
-    palette.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-    palette.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-    palette.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
-    palette.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::PlaceholderText, QColor(0x70, 0x70, 0x70));
-    palette.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xe6));
-    palette.setColor(QPalette::HighlightedText, Qt::white);
-    return palette;
-}
-
-QRgb commonestColor(const QImage &image, int *distinct)
-{
-    QHash<QRgb, int> counts;
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x)
-            ++counts[image.pixel(x, y)];
-    }
-    *distinct = int(counts.size());
-    QRgb best = 0;
-    int bestCount = -1;
-    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
-        if (it.value() > bestCount) {
-            best = it.key();
-            bestCount = it.value();
-        }
-    }
-    return best;
 }
 
 // A point on the column of `minute`, found the way a user would: by pointing.
@@ -484,9 +452,9 @@ void tst_ActivityChart::paintsUnderLightAndDark_data()
     QTest::addColumn<QPalette>("palette");
     QTest::addColumn<qreal>("scale");
     QTest::newRow("light") << QApplication::style()->standardPalette() << 1.0;
-    QTest::newRow("dark") << darkPalette() << 1.0;
+    QTest::newRow("dark") << Theme::darkPalette() << 1.0;
     QTest::newRow("light at 2x") << QApplication::style()->standardPalette() << 2.0;
-    QTest::newRow("dark at 2x") << darkPalette() << 2.0;
+    QTest::newRow("dark at 2x") << Theme::darkPalette() << 2.0;
 }
 
 void tst_ActivityChart::paintsUnderLightAndDark()

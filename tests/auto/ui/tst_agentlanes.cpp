@@ -5,6 +5,7 @@
 
 #include "agentlanes.h"
 #include "plaintext.h"
+#include "theme.h"
 #include "uitestutil.h"
 
 #include <QAccessible>
@@ -39,20 +40,6 @@ Manifest::Agent agent(const QString &session, const QString &role, const QString
     return result;
 }
 
-QPalette darkPalette()
-{
-    QPalette palette;
-    palette.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-    palette.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-    palette.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
-    palette.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::PlaceholderText, QColor(0x70, 0x70, 0x70));
-    palette.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xe6));
-    palette.setColor(QPalette::HighlightedText, Qt::white);
-    return palette;
-}
-
 // A run with a bit of everything: a lead, a quiet worker, an amber one, a stalled one whose
 // cancellation was asked for, and two finished.
 QList<Manifest::Agent> mixedRun()
@@ -71,26 +58,6 @@ QList<Manifest::Agent> mixedRun()
         agent(QStringLiteral("worker-4"), QStringLiteral("worker"), QStringLiteral("running"),
               7 * 60),
         agent(QStringLiteral("worker-5"), QStringLiteral("validator"), QStringLiteral("failed"))};
-}
-
-// The colour most pixels have.
-QRgb commonestColor(const QImage &image, int *distinct)
-{
-    QHash<QRgb, int> counts;
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x)
-            ++counts[image.pixel(x, y)];
-    }
-    *distinct = int(counts.size());
-    QRgb best = 0;
-    int bestCount = -1;
-    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
-        if (it.value() > bestCount) {
-            best = it.key();
-            bestCount = it.value();
-        }
-    }
-    return best;
 }
 
 } // namespace
@@ -539,9 +506,9 @@ void tst_AgentLanes::paintsUnderLightAndDark_data()
     QTest::addColumn<QPalette>("palette");
     QTest::addColumn<qreal>("scale");
     QTest::newRow("light") << QApplication::style()->standardPalette() << 1.0;
-    QTest::newRow("dark") << darkPalette() << 1.0;
+    QTest::newRow("dark") << Theme::darkPalette() << 1.0;
     QTest::newRow("light at 2x") << QApplication::style()->standardPalette() << 2.0;
-    QTest::newRow("dark at 2x") << darkPalette() << 2.0;
+    QTest::newRow("dark at 2x") << Theme::darkPalette() << 2.0;
 }
 
 void tst_AgentLanes::paintsUnderLightAndDark()

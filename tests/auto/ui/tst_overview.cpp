@@ -15,6 +15,7 @@
 #include "statusstyle.h"
 #include "taskfilter.h"
 #include "taskmodel.h"
+#include "theme.h"
 #include "uitestutil.h"
 
 #include <QAbstractItemModelTester>
@@ -96,17 +97,6 @@ void open(const TempBundle &bundle, RunView &view, Opened &opened)
     opened.run = opened.host->open(location.value());
     view.setRun(opened.run);
     QTRY_VERIFY(!view.snapshot().isNull());
-}
-
-QPalette darkFusionPalette()
-{
-    QPalette palette(QColor(0x35, 0x35, 0x35), QColor(0x2b, 0x2b, 0x2b));
-    palette.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::ButtonText, QColor(0xee, 0xee, 0xee));
-    palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-    palette.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xe6));
-    return palette;
 }
 
 } // namespace
@@ -624,7 +614,7 @@ void tst_Overview::everyTaskDoneIsSaidOnce()
 void tst_Overview::picturesReadInLightAndDarkPalettes()
 {
     const QPalette light = QApplication::style()->standardPalette();
-    for (const QPalette &palette : {light, darkFusionPalette()}) {
+    for (const QPalette &palette : {light, Theme::darkPalette()}) {
         StatusBars bars;
         bars.setPalette(palette);
         bars.resize(600, 120);

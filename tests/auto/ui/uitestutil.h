@@ -7,6 +7,8 @@
 
 #include <QAbstractItemModel>
 #include <QDateTime>
+#include <QHash>
+#include <QImage>
 #include <QSignalSpy>
 
 #include <memory>
@@ -36,6 +38,26 @@ inline Snapshot nextSnapshotOf(const Snapshot &previous, const Json &manifest, q
     return Snapshot(file, std::move(document), Json::object(), Snapshot::Source::External, sequence,
                     QDateTime::fromString(QStringLiteral("2026-07-22T10:00:00Z"), Qt::ISODate),
                     std::move(changes));
+}
+
+// The colour most pixels of `image` have; *distinct: how many colours it has.
+inline QRgb commonestColor(const QImage &image, int *distinct)
+{
+    QHash<QRgb, int> counts;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x)
+            ++counts[image.pixel(x, y)];
+    }
+    *distinct = int(counts.size());
+    QRgb best = 0;
+    int bestCount = -1;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        if (it.value() > bestCount) {
+            best = it.key();
+            bestCount = it.value();
+        }
+    }
+    return best;
 }
 
 inline QDateTime fixedNow()
