@@ -28,6 +28,9 @@
 #include <QSet>
 #include <QTimer>
 
+#include <algorithm>
+#include <vector>
+
 namespace runboard {
 
 RowModel::RowModel(QStringList headers, QStringList headerToolTips, QObject *parent)
@@ -298,14 +301,12 @@ void RowModel::startFading()
 void RowModel::fade()
 {
     const qint64 now = m_elapsed.elapsed();
-    int first = int(m_rows.size());
-    int last = -1;
+    std::vector<int> rows;
+    rows.reserve(std::size_t(m_changedAt.size()));
     for (auto it = m_changedAt.begin(); it != m_changedAt.end();) {
         const int row = m_rowOfKey.value(it.key(), -1);
-        if (row >= 0) {
-            first = qMin(first, row);
-            last = qMax(last, row);
-        }
+        if (row >= 0)
+            rows.push_back(row);
         if (row < 0 || now - it.value() >= kHighlightMs)
             it = m_changedAt.erase(it);
         else
@@ -313,8 +314,20 @@ void RowModel::fade()
     }
     if (m_changedAt.isEmpty())
         m_fadeTimer->stop();
-    if (last >= 0)
-        Q_EMIT dataChanged(index(first, 0), index(last, columnCount() - 1), {Qt::BackgroundRole});
+    // One dataChanged per run of adjacent rows, not one from the first to the last: a view works
+    // out the rectangle of every index in the range it is given, and fifty highlighted rows
+    // spread over a 5,000-task run made that a 5,000-row range, 10-15 ms of the GUI thread
+    // every 100 ms while they faded.
+    std::sort(rows.begin(), rows.end());
+    const int lastColumn = columnCount() - 1;
+    for (std::size_t i = 0; i < rows.size();) {
+        std::size_t end = i + 1;
+        while (end < rows.size() && rows[end] == rows[end - 1] + 1)
+            ++end;
+        Q_EMIT dataChanged(index(rows[i], 0), index(rows[end - 1], lastColumn),
+                           {Qt::BackgroundRole});
+        i = end;
+    }
 }
 
 } // namespace runboard

@@ -8,6 +8,7 @@
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
 
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void leaseTicksOnlyItsColumn();
     void statusHasAToneAndADot();
     void highlightMarksChangedRowsOnly();
+    void fadingRepaintsTheHighlightedRowsOnly();
     void gateFollowsTheChecklistAlone();
     void countsFollowTheRows();
     void heartbeatsOnlySnapshotChangesNothing();
@@ -302,6 +304,37 @@ void tst_TaskModel::highlightMarksChangedRowsOnly()
     QVERIFY(model.index(1, 0).data(Qt::BackgroundRole).value<QColor>().isValid());
     QTRY_VERIFY_WITH_TIMEOUT(!model.isHighlighted(QStringLiteral("T-2")), 5000);
     QVERIFY(!model.index(1, 0).data(Qt::BackgroundRole).isValid());
+}
+
+void tst_TaskModel::fadingRepaintsTheHighlightedRowsOnly()
+{
+    // Rows 1, 2 and 7 of ten change: each fading step says so for those rows (rows 1-2 as one
+    // range), never for the rows between them, which a view would repaint for nothing.
+    TaskModel model;
+    model.setHighlightChanges(true);
+    Json manifest = withTasks({});
+    for (int i = 0; i < 10; ++i)
+        manifest["tasks"].push_back(taskJson("T-" + std::to_string(i), "pending"));
+    model.setSnapshot(snapshotOf(manifest, 1), fixedNow());
+    for (const int row : {1, 2, 7})
+        manifest["tasks"][std::size_t(row)]["title"] = "Renamed";
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setSnapshot(snapshotOf(manifest, 2), fixedNow());
+    changed.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isHighlighted(QStringLiteral("T-7")), 5000);
+    QVERIFY(changed.size() >= 2);
+    QSet<int> repainted;
+    for (const QList<QVariant> &signal : std::as_const(changed)) {
+        const auto first = signal.at(0).value<QModelIndex>();
+        const auto last = signal.at(1).value<QModelIndex>();
+        QCOMPARE(signal.at(2).value<QList<int>>(), QList<int>{Qt::BackgroundRole});
+        QCOMPARE(first.column(), 0);
+        QCOMPARE(last.column(), model.columnCount() - 1);
+        for (int row = first.row(); row <= last.row(); ++row)
+            repainted.insert(row);
+        QVERIFY2(last.row() - first.row() <= 1, "one range per run of adjacent rows");
+    }
+    QCOMPARE(repainted, (QSet<int>{1, 2, 7}));
 }
 
 void tst_TaskModel::gateFollowsTheChecklistAlone()
