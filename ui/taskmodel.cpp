@@ -28,7 +28,7 @@
 //   nothing of a task depends on heartbeats.
 // Invariants: m_sources[i] describes row i and points into m_manifest's document, as does
 // m_strategy; m_statusCounts counts the status cells of the rows, m_phaseStatusCounts the same
-// per phase cell, and m_reviewIds holds the id cells of the rows whose status is "review".
+// per phase cell, and m_reviewRows maps each row whose status is "review" to its id cell.
 // Thread: GUI thread.
 
 #include "taskmodel.h"
@@ -258,7 +258,7 @@ void TaskModel::clear()
     m_strategy = nullptr;
     m_statusCounts.clear();
     m_phaseStatusCounts.clear();
-    m_reviewIds.clear();
+    m_reviewRows.clear();
 }
 
 std::optional<Manifest::Task> TaskModel::taskForKey(const QString &key) const
@@ -293,21 +293,13 @@ QMap<QString, QMap<QString, int>> TaskModel::statusCountsByPhase() const
 
 QStringList TaskModel::reviewTaskIds(int limit) const
 {
-    std::vector<std::pair<int, const QString *>> ordered;
-    ordered.reserve(std::size_t(m_reviewIds.size()));
-    for (const QString &id : m_reviewIds)
-        ordered.push_back({rowOfKey(id), &id});
-    const auto wanted = std::min(ordered.size(), std::size_t(std::max(limit, 0)));
-    std::partial_sort(ordered.begin(), ordered.begin() + std::ptrdiff_t(wanted), ordered.end(),
-                      [](const auto &a, const auto &b) { return a.first < b.first; });
     QStringList ids;
-    ids.reserve(qsizetype(wanted));
-    for (std::size_t i = 0; i < wanted; ++i)
-        ids.append(*ordered[i].second);
+    for (auto it = m_reviewRows.cbegin(); it != m_reviewRows.cend() && ids.size() < limit; ++it)
+        ids.append(it->second);
     return ids;
 }
 
-void TaskModel::countStatus(const QList<Cell> &cells, int delta)
+void TaskModel::countStatus(int row, const QList<Cell> &cells, int delta)
 {
     if (cells.size() <= Status)
         return;
@@ -315,11 +307,10 @@ void TaskModel::countStatus(const QList<Cell> &cells, int delta)
     m_statusCounts[status] += delta;
     m_phaseStatusCounts[cells.at(Phase).display.toString()][status] += delta;
     if (status == QLatin1String("review")) {
-        const QString id = cells.at(Id).display.toString();
         if (delta > 0)
-            m_reviewIds.insert(id);
+            m_reviewRows.insert_or_assign(row, cells.at(Id).display.toString());
         else
-            m_reviewIds.remove(id);
+            m_reviewRows.erase(row);
     }
 }
 
@@ -500,8 +491,8 @@ void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &no
         QList<RowCells> rebuilt;
         rebuilt.reserve(rebuild.size());
         for (const int i : std::as_const(rebuild)) {
-            countStatus(cellsAt(i), -1);
-            countStatus(built.at(i), +1);
+            countStatus(i, cellsAt(i), -1);
+            countStatus(i, built.at(i), +1);
             rebuilt.append({i, std::move(built[i])});
         }
         setRowCells(std::move(rebuilt), marking);
@@ -523,7 +514,7 @@ void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &no
     rows.reserve(entries.size());
     m_statusCounts.clear();
     m_phaseStatusCounts.clear();
-    m_reviewIds.clear();
+    m_reviewRows.clear();
     for (int i = 0; i < entries.size(); ++i) {
         Row row;
         row.key = keys.at(i);
@@ -534,7 +525,7 @@ void TaskModel::update(std::shared_ptr<const Json> document, const QDateTime &no
             if (clockMoved && sources.at(i).leaseUntil.isValid())
                 row.cells[Lease] = leaseCell(sources.at(i).leaseUntil, now);
         }
-        countStatus(row.cells, +1);
+        countStatus(i, row.cells, +1); // rows keep the order of entries
         rows.append(std::move(row));
     }
     setRows(std::move(rows), marking);

@@ -246,6 +246,20 @@ void tst_Overview::taskModelCountsPerPhaseAsRowsChange()
     model.setSnapshot(snapshotOf(doc, 3), fixedNow());
     QCOMPARE(model.reviewTaskIds(),
              (QStringList{QStringLiteral("D-1"), QStringLiteral("D-2"), QStringLiteral("D-6")}));
+    QCOMPARE(model.reviewTaskIds(2), (QStringList{QStringLiteral("D-1"), QStringLiteral("D-2")}));
+
+    // A task in review that moves in the array (no status changed) moves in the answer.
+    Json moved = doc["tasks"][7];
+    doc["tasks"].erase(7);
+    doc["tasks"].insert(doc["tasks"].begin() + 2, moved); // D-6 before D-1
+    const Snapshot fourth = snapshotOf(doc, 4);
+    model.setSnapshot(fourth, fixedNow());
+    QCOMPARE(model.reviewTaskIds(2), (QStringList{QStringLiteral("D-6"), QStringLiteral("D-1")}));
+    // A task leaving review in a one-task snapshot leaves the answer.
+    doc["tasks"][2]["status"] = "done"; // D-6 review -> done
+    model.setSnapshot(nextSnapshotOf(fourth, doc, 5), fixedNow());
+    QCOMPARE(model.reviewTaskIds(2), (QStringList{QStringLiteral("D-1"), QStringLiteral("D-2")}));
+    QCOMPARE(model.reviewTaskCount(), 2);
 
     model.clear();
     QVERIFY(model.statusCountsByPhase().isEmpty());
