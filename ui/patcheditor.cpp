@@ -526,9 +526,12 @@ void PatchEditor::updateBase()
     const Snapshot newest = m_view->snapshot();
     if (!newest.isNull() && !isStarted() && newest.etag() != m_base.etag()) {
         // Nothing typed yet: the patch starts on whatever is on screen when typing begins.
-        // (Its text is the empty patch, whose check copies nothing.)
+        // The empty patch checks out the same on every version, so only its first base needs
+        // the check (on every snapshot it cost a millisecond of the GUI thread).
+        const bool checkedEmpty = !m_base.isNull() && m_operations && m_operations->empty();
         m_base = newest;
-        validate();
+        if (!checkedEmpty)
+            validate();
     }
     if (m_base.isNull()) {
         m_baseLabel->setText(tr("No run is open."));
