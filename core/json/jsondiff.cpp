@@ -16,12 +16,14 @@
 //   surplus elements are removed from the highest index down, so earlier indices stay valid.
 // - Equal values produce nothing: numbers compare by value (1 == 1.0) and members in any order.
 //
-// Cost: one walk over both trees, like jsonEqual, plus one hash index per keyed array; no copy
-// of anything that is not part of the output.
+// Cost: one walk over both trees, like jsonEqual, plus one sorted key index per keyed array; no
+// copy of anything that is not part of the output.
 //
 // Thread: pure function over const values; callable from any thread.
 
 #include "jsondiff.h"
+
+#include "keyedarray.h"
 
 #include <algorithm>
 #include <string_view>
@@ -39,10 +41,6 @@ using OpKind = Operation::Kind;
 // hash index costs more than it saves for the 5-30 members a manifest object has.
 constexpr std::size_t kLinearLookupLimit = 24;
 
-// The fields that make an array "keyed", in order of preference (ADE addresses tasks, steps and
-// checklist items by `id`, agents by `sessionId`).
-constexpr std::string_view kKeyFields[] = {"id", "sessionId"};
-
 const Json *findMember(const Json::object_t &members, std::string_view name)
 {
     for (const auto &member : members) {
@@ -50,17 +48,6 @@ const Json *findMember(const Json::object_t &members, std::string_view name)
             return &member.second;
     }
     return nullptr;
-}
-
-// A string that can stand inside `{field:value}`: ADE's grammar for the value is `[^}]+`.
-const std::string *predicateValue(const Json *value)
-{
-    if (value == nullptr || !value->is_string())
-        return nullptr;
-    const auto &text = value->get_ref<const std::string &>();
-    if (text.empty() || text.find('}') != std::string::npos)
-        return nullptr;
-    return &text;
 }
 
 // Member lookup that stays linear for small objects and hashes large ones (a 1000-member map
@@ -88,41 +75,6 @@ public:
 private:
     const Json::object_t &m_members;
     std::unordered_map<std::string_view, const Json *> m_index;
-};
-
-// The key of every element of a keyed array, and where each key sits. The views point into the
-// array's own strings, which outlive the diff.
-struct KeyIndex
-{
-    std::vector<std::string_view> keys;
-    std::unordered_map<std::string_view, std::size_t> positions;
-
-    // False when some element is not an object with a usable, unique string `field`.
-    bool build(const Json &array, std::string_view field)
-    {
-        keys.clear();
-        positions.clear();
-        keys.reserve(array.size());
-        positions.reserve(array.size());
-        for (const Json &element : array) {
-            if (!element.is_object())
-                return false;
-            const std::string *key
-                = predicateValue(findMember(element.get_ref<const Json::object_t &>(), field));
-            if (key == nullptr || !positions.emplace(*key, keys.size()).second)
-                return false;
-            keys.emplace_back(*key);
-        }
-        return true;
-    }
-
-    std::size_t find(std::string_view key) const
-    {
-        const auto found = positions.find(key);
-        return found == positions.end() ? kAbsent : found->second;
-    }
-
-    static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
 };
 
 class Differ
@@ -227,11 +179,11 @@ private:
         if (field.empty())
             return false;
 
-        std::vector<std::size_t> targetOf(source.keys.size(), KeyIndex::kAbsent);
+        std::vector<std::size_t> targetOf(source.keys().size(), KeyIndex::kAbsent);
         std::size_t common = 0;
         std::size_t lastTarget = 0;
-        for (std::size_t i = 0; i < source.keys.size(); ++i) {
-            const std::size_t j = target.find(source.keys[i]);
+        for (std::size_t i = 0; i < source.keys().size(); ++i) {
+            const std::size_t j = target.find(source.keys()[i]);
             if (j == KeyIndex::kAbsent)
                 continue;
             if (common > 0 && j <= lastTarget)
@@ -244,21 +196,21 @@ private:
         const auto tokenFor = [field](std::string_view key) {
             return JsonPointer::predicateToken(field, key);
         };
-        for (std::size_t i = 0; i < source.keys.size(); ++i) {
+        for (std::size_t i = 0; i < source.keys().size(); ++i) {
             if (targetOf[i] == KeyIndex::kAbsent)
-                recordAt(tokenFor(source.keys[i]), OpKind::Remove, nullptr);
+                recordAt(tokenFor(source.keys()[i]), OpKind::Remove, nullptr);
         }
         // Nearly every element is unchanged: a plain comparison settles those without
         // building their predicate token.
-        for (std::size_t i = 0; i < source.keys.size(); ++i) {
+        for (std::size_t i = 0; i < source.keys().size(); ++i) {
             if (targetOf[i] != KeyIndex::kAbsent && !jsonEqual(from[i], to[targetOf[i]]))
-                diffAt(tokenFor(source.keys[i]), from[i], to[targetOf[i]]);
+                diffAt(tokenFor(source.keys()[i]), from[i], to[targetOf[i]]);
         }
         // Walking `to` in order, every element before position j is already in place, so a new
         // element goes exactly at j; at the current end that is an append.
         std::size_t length = common;
-        for (std::size_t j = 0; j < target.keys.size(); ++j) {
-            if (source.find(target.keys[j]) != KeyIndex::kAbsent)
+        for (std::size_t j = 0; j < target.keys().size(); ++j) {
+            if (source.find(target.keys()[j]) != KeyIndex::kAbsent)
                 continue;
             recordAt(j == length ? std::string("-") : std::to_string(j), OpKind::Add, &to[j]);
             ++length;
@@ -304,11 +256,8 @@ JsonPatch jsonDiff(const Json &from, const Json &to)
 
 std::string jsonElementKeyToken(const Json &element)
 {
-    if (!element.is_object())
-        return {};
-    const auto &members = element.get_ref<const Json::object_t &>();
     for (const std::string_view field : kKeyFields) {
-        if (const std::string *key = predicateValue(findMember(members, field)))
+        if (const std::string *key = keyOf(element, field))
             return JsonPointer::predicateToken(field, *key);
     }
     return {};

@@ -3,27 +3,14 @@
 #include "laidoutjson.h"
 
 #include "jsonwriter.h"
+#include "keyedarray.h"
 
 #include <algorithm>
-#include <array>
 #include <unordered_map>
 
 namespace runboard {
 
 namespace {
-
-// The fields an element is recognised by, in the order jsonDiff and the policy try them.
-constexpr std::array<std::string_view, 2> kKeyFields = {"id", "sessionId"};
-
-const std::string *keyIn(const Json &element, std::string_view field)
-{
-    if (!element.is_object())
-        return nullptr;
-    const auto found = element.find(field);
-    if (found == element.end() || !found->is_string())
-        return nullptr;
-    return &found->get_ref<const std::string &>();
-}
 
 void appendKey(std::string &out, const std::string &name)
 {
@@ -155,7 +142,7 @@ void LaidOutJson::rewriteArray(const LaidOutJson &old, const Member &from, const
         const Element *was = i < from.elements.size() ? &from.elements[i] : nullptr;
         const std::string *key = nullptr;
         if (!inPlace) {
-            key = keyIn(element, kKeyFields[std::size_t(field)]);
+            key = keyOf(element, kKeyFields[std::size_t(field)]);
             if (key != nullptr && was != nullptr && was->key != *key)
                 was = nullptr;
         }
@@ -205,7 +192,7 @@ void LaidOutJson::appendElement(const Json &element, std::size_t index, Member *
     JsonWriter::appendPrettyAt(m_text, element, 2);
     laidOut.span.end = m_text.size();
     for (std::size_t f = 0; f < kKeyFields.size(); ++f) {
-        if (const std::string *key = keyIn(element, kKeyFields[f])) {
+        if (const std::string *key = keyOf(element, kKeyFields[f])) {
             laidOut.keyField = int(f);
             laidOut.key = *key;
             break;

@@ -2,6 +2,8 @@
 
 #include "patchfootprint.h"
 
+#include "keyedarray.h"
+
 #include <algorithm>
 
 namespace runboard {
@@ -9,8 +11,6 @@ namespace runboard {
 namespace {
 
 using OpKind = JsonPatch::Operation::Kind;
-
-constexpr std::string_view kKeyFields[] = {"id", "sessionId"};
 
 bool isKeyField(std::string_view name)
 {

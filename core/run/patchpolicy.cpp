@@ -28,12 +28,12 @@
 #include "patchpolicy.h"
 
 #include "jsondiff.h"
+#include "keyedarray.h"
 #include "patchfootprint.h"
 
 #include <QCoreApplication>
 
 #include <algorithm>
-#include <array>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -304,34 +304,6 @@ struct Change
     std::string addedKeyField;
 };
 
-constexpr std::array<std::string_view, 2> kKeyFields = {"id", "sessionId"};
-
-const std::string *keyOf(const Json &element, std::string_view field)
-{
-    const Json *key = member(element, field);
-    if (key == nullptr || !key->is_string())
-        return nullptr;
-    const std::string &text = key->get_ref<const std::string &>();
-    // Usable inside `{field:value}`.
-    if (text.empty() || text.find('}') != std::string::npos)
-        return nullptr;
-    return &text;
-}
-
-using KeyIndex = std::unordered_map<std::string_view, std::size_t>;
-
-// False unless every element has a usable key in `field` and no key repeats.
-bool indexByKey(const Json &array, std::string_view field, KeyIndex *index)
-{
-    index->clear();
-    for (std::size_t i = 0; i < array.size(); ++i) {
-        const std::string *key = keyOf(array[i], field);
-        if (key == nullptr || !index->emplace(*key, i).second)
-            return false;
-    }
-    return true;
-}
-
 // The changed places between a base and its patched result. Given the patch's footprint it
 // looks only where the patch wrote (everything else is equal by construction); a null scope
 // compares everything.
@@ -414,39 +386,51 @@ private:
         KeyIndex inBefore;
         KeyIndex inAfter;
         for (const std::string_view field : kKeyFields) {
-            if (!indexByKey(before, field, &inBefore) || !indexByKey(after, field, &inAfter))
+            if (!inBefore.build(before, field) || !inAfter.build(after, field))
                 continue;
-            // When the patch named the elements it wrote by this key, only those can differ.
+            // When the patch named the elements it wrote by this key, only those can differ:
+            // they are looked up, not searched for among thousands of equal ones. Either way
+            // the elements are visited in array order, so the changes come out the same.
             std::vector<std::string_view> written;
             const bool filtered = scope != nullptr && scope->keyedElements(field, &written);
-            const auto skip = [&](const std::string &key) {
-                return filtered && std::find(written.begin(), written.end(), key) == written.end();
-            };
-            // Every element has a key here (indexByKey checked), so keyOf() never fails below.
-            for (const Json &element : before) {
-                const std::string *key = keyOf(element, field);
-                if (key == nullptr || skip(*key))
+            std::vector<std::size_t> changedBefore;
+            std::vector<std::size_t> addedAfter;
+            if (filtered) {
+                for (const std::string_view key : written) {
+                    if (const std::size_t i = inBefore.find(key); i != KeyIndex::kAbsent)
+                        changedBefore.push_back(i);
+                    else if (const std::size_t j = inAfter.find(key); j != KeyIndex::kAbsent)
+                        addedAfter.push_back(j);
+                }
+                std::sort(changedBefore.begin(), changedBefore.end());
+                std::sort(addedAfter.begin(), addedAfter.end());
+            } else {
+                for (std::size_t i = 0; i < before.size(); ++i)
+                    changedBefore.push_back(i);
+                for (std::size_t j = 0; j < after.size(); ++j) {
+                    if (!inBefore.contains(inAfter.keys()[j]))
+                        addedAfter.push_back(j);
+                }
+            }
+            for (const std::size_t i : changedBefore) {
+                const std::string_view key = inBefore.keys()[i];
+                const std::size_t found = inAfter.find(key);
+                if (found != KeyIndex::kAbsent && jsonEqual(before[i], after[found]))
                     continue;
-                const auto found = inAfter.find(*key);
-                if (found != inAfter.end() && jsonEqual(element, after[found->second]))
-                    continue;
-                const std::string token = JsonPointer::predicateToken(field, *key);
+                const std::string token = JsonPointer::predicateToken(field, key);
                 const Scope *inner = nullptr;
                 if (filtered)
                     descend(scope, token, &inner);
                 m_path.push_back(token);
-                if (found == inAfter.end())
-                    record(&element, nullptr);
+                if (found == KeyIndex::kAbsent)
+                    record(&before[i], nullptr);
                 else
-                    compare(element, after[found->second], inner);
+                    compare(before[i], after[found], inner);
                 m_path.pop_back();
             }
-            for (const Json &element : after) {
-                const std::string *key = keyOf(element, field);
-                if (key == nullptr || inBefore.count(*key) != 0 || skip(*key))
-                    continue;
-                m_path.push_back(JsonPointer::predicateToken(field, *key));
-                record(nullptr, &element, std::string(field));
+            for (const std::size_t j : addedAfter) {
+                m_path.push_back(JsonPointer::predicateToken(field, inAfter.keys()[j]));
+                record(nullptr, &after[j], std::string(field));
                 m_path.pop_back();
             }
             return true;

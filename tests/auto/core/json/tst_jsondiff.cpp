@@ -5,6 +5,7 @@
 
 #include "jsondiff.h"
 #include "jsonpatch.h"
+#include "keyedarray.h"
 
 #include <QTest>
 
@@ -277,6 +278,7 @@ private Q_SLOTS:
     void largeKeyedArrayEdits();
     void elementKeyToken_data();
     void elementKeyToken();
+    void keyIndexFindsEveryKeyOrRefusesTheArray();
     void randomPairs();
 };
 
@@ -514,6 +516,38 @@ void tst_JsonDiff::elementKeyToken()
     QFETCH(QByteArray, element);
     QFETCH(QString, token);
     QCOMPARE(QString::fromStdString(jsonElementKeyToken(parsed(element))), token);
+}
+
+void tst_JsonDiff::keyIndexFindsEveryKeyOrRefusesTheArray()
+{
+    // The index jsonDiff and the policy judge keyed arrays by: every key at its position, in
+    // the array's order, and a refusal for any array one of whose elements cannot be named.
+    KeyIndex index;
+    const Json tasks = manifest(300)["tasks"];
+    QVERIFY(index.build(tasks, "id"));
+    QCOMPARE(index.keys().size(), tasks.size());
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const std::string &id = tasks[i]["id"].get_ref<const std::string &>();
+        QCOMPARE(index.keys()[i], std::string_view(id));
+        QCOMPARE(index.find(id), i);
+    }
+    QCOMPARE(index.find("T-0"), KeyIndex::kAbsent);
+    QVERIFY(!index.contains("T-1000"));
+    QVERIFY(!index.build(tasks, "sessionId")); // no task has one
+    QVERIFY(index.keys().empty());
+
+    const auto refused = [&index](const char *text) {
+        return !index.build(parsed(text), "id") && index.keys().empty()
+               && index.find("a") == KeyIndex::kAbsent;
+    };
+    QVERIFY(refused(R"([{"id":"a"},{"id":"b"},{"id":"a"}])")); // a key repeats
+    QVERIFY(refused(R"([{"id":"a"},{"title":"no id"}])"));
+    QVERIFY(refused(R"([{"id":"a"},{"id":""}])"));
+    QVERIFY(refused(R"([{"id":"a"},{"id":"x}y"}])")); // cannot stand inside {id:...}
+    QVERIFY(refused(R"([{"id":"a"},{"id":7}])"));
+    QVERIFY(refused(R"([{"id":"a"},"a"])"));
+    QVERIFY(index.build(Json::array(), "id"));
+    QVERIFY(index.keys().empty());
 }
 
 void tst_JsonDiff::randomPairs()
