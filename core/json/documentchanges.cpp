@@ -181,6 +181,81 @@ std::pair<Json, Json> DocumentChanges::changedParts(const Json &from, const Json
     return {partOf(from), partOf(to)};
 }
 
+bool DocumentChanges::sameChangedParts(const Json &from, const Json &to) const
+{
+    Q_ASSERT(m_known);
+    // One entry per member of a part, in the document's order, as changedParts() builds it:
+    // the whole value, or (elements != nullptr) the listed elements of an array.
+    struct Entry
+    {
+        const std::string *name = nullptr;
+        const Json *value = nullptr;
+        const std::vector<std::size_t> *elements = nullptr;
+    };
+    const auto entriesOf = [this](const Json &document) {
+        std::vector<Entry> entries;
+        if (!document.is_object())
+            return entries;
+        for (const auto &[name, value] : document.get_ref<const Json::object_t &>()) {
+            const Member *changed = find(name);
+            if (!changed) {
+                if (!value.is_array())
+                    entries.push_back({&name, &value, nullptr});
+            } else if (!changed->elementsKnown || !value.is_array()) {
+                entries.push_back({&name, &value, nullptr});
+            } else {
+                entries.push_back({&name, &value, &changed->elements});
+            }
+        }
+        return entries;
+    };
+    // The listed elements that exist in `array`, as changedParts() keeps them.
+    const auto listed = [](const Json &array, const std::vector<std::size_t> &elements) {
+        std::vector<const Json *> kept;
+        for (const std::size_t at : elements) {
+            if (at < array.size())
+                kept.push_back(&array[at]);
+        }
+        return kept;
+    };
+    const std::vector<Entry> a = entriesOf(from);
+    const std::vector<Entry> b = entriesOf(to);
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (*a[i].name != *b[i].name)
+            return false;
+        if (!a[i].elements && !b[i].elements) {
+            if (*a[i].value != *b[i].value)
+                return false;
+            continue;
+        }
+        // A list of elements is an array: it equals a whole value only if that is the same array.
+        const std::vector<const Json *> left
+            = a[i].elements ? listed(*a[i].value, *a[i].elements) : std::vector<const Json *>();
+        const std::vector<const Json *> right
+            = b[i].elements ? listed(*b[i].value, *b[i].elements) : std::vector<const Json *>();
+        if (!a[i].elements || !b[i].elements) {
+            const Json &whole = a[i].elements ? *b[i].value : *a[i].value;
+            const std::vector<const Json *> &list = a[i].elements ? left : right;
+            if (!whole.is_array() || whole.size() != list.size())
+                return false;
+            for (std::size_t e = 0; e < list.size(); ++e) {
+                if (whole[e] != *list[e])
+                    return false;
+            }
+            continue;
+        }
+        if (left.size() != right.size())
+            return false;
+        for (std::size_t e = 0; e < left.size(); ++e) {
+            if (*left[e] != *right[e])
+                return false;
+        }
+    }
+    return true;
+}
+
 std::vector<std::string> DocumentChanges::changedMembers() const
 {
     std::vector<std::string> names;

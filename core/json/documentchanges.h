@@ -68,6 +68,10 @@ public:
     // arrays, as context. Comparing the two parts finds what comparing the whole documents
     // finds, at the cost of what changed and the small members. Requires isKnown().
     std::pair<Json, Json> changedParts(const Json &from, const Json &to) const;
+    // Whether the two parts above are equal, found without making them: for a check that
+    // would only compare them (a commit's, where copying the small members and the history
+    // twice cost more than the comparison).
+    bool sameChangedParts(const Json &from, const Json &to) const;
 
     // The names of the top-level members that differ (for logs and tests); empty when unknown.
     std::vector<std::string> changedMembers() const;

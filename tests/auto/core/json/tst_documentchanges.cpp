@@ -209,6 +209,31 @@ void tst_DocumentChanges::randomPairsNameEveryDifference()
                 QCOMPARE(*positions, expected);
             }
         }
+        // sameChangedParts() says what comparing the two changedParts() says, also for
+        // documents that differ from these elsewhere (a replay that went wrong, say).
+        Json c = b;
+        switch (random() % 5) {
+        case 0:
+            if (!c["tasks"].empty())
+                c["tasks"][random() % c["tasks"].size()]["title"] = "changed";
+            break;
+        case 1:
+            c["runId"] = "R-other";
+            break;
+        case 2:
+            c["agents"] = "not an array";
+            break;
+        case 3:
+            c.erase("tasks");
+            break;
+        default:
+            break;
+        }
+        for (const auto &[x, y] : {std::pair{&a, &b}, std::pair{&b, &b}, std::pair{&b, &c},
+                                   std::pair{&a, &c}, std::pair{&c, &a}}) {
+            const auto [left, right] = changes.changedParts(*x, *y);
+            QCOMPARE(changes.sameChangedParts(*x, *y), left == right);
+        }
     }
 }
 
