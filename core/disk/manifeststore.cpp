@@ -320,6 +320,13 @@ struct ManifestStore::FreshBase
 
 namespace {
 
+// The caller's bytes against a version's: usually the very bytes the service was handed by this
+// store (one buffer, shared), which spares comparing a megabyte twice per commit.
+bool sameBytes(const QByteArray &seen, const QByteArray &version)
+{
+    return seen.isSharedWith(version) || seen == version;
+}
+
 // A patch that writes nothing (no ops, or only `test`s).
 bool writesNothing(const JsonPatch &patch)
 {
@@ -351,13 +358,16 @@ Result<ManifestStore::Committed> ManifestStore::commit(const PatchRequest &reque
     std::unique_ptr<Draft> ahead = draftAhead(patch, request);
 
     // The lock file keeps other Runboard writers of this run out until the end. Leftovers of
-    // writers that died (a killed CLI, an ADE crash) go now, whoever finds them: no Runboard
-    // writer is mid-commit, and a live writer's temp file names a live pid and stays.
+    // writers that died (a killed CLI, an ADE crash) go under it, whoever finds them: no
+    // Runboard writer is mid-commit, and a live writer's temp file names a live pid and stays.
+    // A long-lived store leaves that to its chores after the answer (finish()): listing the
+    // folder is not part of the commit.
     waitForHousekeeping();
     auto lock = std::make_unique<BundleLock>(m_location.manifestPath);
     if (const Result<void> locked = lock->lock(m_lockTimeout); !locked.isOk())
         return locked.error();
-    removeStaleTempFiles();
+    if (!m_cache)
+        removeStaleTempFiles();
 
     // 1. The fresh base: what the disk holds now, whatever the caller saw.
     Result<FreshBase> fresh = freshBase(std::move(ahead));
@@ -407,7 +417,7 @@ std::unique_ptr<ManifestStore::Draft> ManifestStore::draftAhead(const Result<Jso
     const Loaded *cached = m_cache ? m_cache->known() : nullptr;
     if (!cached || !patch.isOk() || !shortcuts().draftAhead || writesNothing(patch.value())
         || jsonString(*cached->document, "etag") != request.ifMatchEtag
-        || (request.seenBytes && *request.seenBytes != cached->file.bytes)
+        || (request.seenBytes && !sameBytes(*request.seenBytes, cached->file.bytes))
         || Draft::policyFirst(PatchFootprint(patch.value()))) {
         return nullptr;
     }
@@ -470,7 +480,7 @@ Result<void> ManifestStore::checkBase(const Loaded &base, const Result<JsonPatch
 {
     const Json &current = *base.document;
     const QString currentEtag = jsonString(current, "etag");
-    const bool otherBytes = request.seenBytes && *request.seenBytes != base.file.bytes;
+    const bool otherBytes = request.seenBytes && !sameBytes(*request.seenBytes, base.file.bytes);
     if (currentEtag == request.ifMatchEtag && !otherBytes)
         return {};
     qCDebug(lcStore).noquote() << "the disk moved on: it is at" << currentEtag << "generation"
@@ -708,16 +718,17 @@ void ManifestStore::finish(Draft &draft, std::unique_ptr<BundleLock> lock, Commi
             committed.warnings << Tr::tr(".gen was not updated after an earlier commit: %1")
                                       .arg(std::exchange(m_choreFailure, QString()));
         }
-        m_housekeeping
-            = thread(m_chores, "rb-chores")
-                  .run([lock = std::move(lock), displaced = draft.displaced, genPath, genBytes] {
-                      yieldToCommits();
-                      const Result<void> gen
-                          = GuardedFile::write(genPath, genBytes, GuardedFile::Durability::Relaxed);
-                      GuardedFile::removeDisplaced(displaced);
-                      lock->unlock();
-                      return gen.isOk() ? QString() : gen.error().message;
-                  });
+        m_housekeeping = thread(m_chores, "rb-chores")
+                             .run([lock = std::move(lock), displaced = draft.displaced, genPath,
+                                   genBytes, bundle = m_location.bundlePath] {
+                                 yieldToCommits();
+                                 const Result<void> gen = GuardedFile::write(
+                                     genPath, genBytes, GuardedFile::Durability::Relaxed);
+                                 GuardedFile::removeDisplaced(displaced);
+                                 removeStaleTempFilesIn(bundle);
+                                 lock->unlock();
+                                 return gen.isOk() ? QString() : gen.error().message;
+                             });
     }
     recordInIndex(committed.result.document, committed.warnings);
 }
@@ -858,8 +869,13 @@ Result<QDateTime> ManifestStore::recordHeartbeat(const QString &sessionId)
 
 int ManifestStore::removeStaleTempFiles() const
 {
-    // Names only (no stat of every entry): this runs on every commit.
-    const QDir bundle(m_location.bundlePath);
+    return removeStaleTempFilesIn(m_location.bundlePath);
+}
+
+int ManifestStore::removeStaleTempFilesIn(const QString &bundlePath)
+{
+    // Names only (no stat of every entry): this runs after every commit.
+    const QDir bundle(bundlePath);
     const QStringList names = bundle.entryList(QDir::Files | QDir::Hidden | QDir::System);
     // Real time, not m_clock: the age is measured against file times, which are real (a test's
     // clock in the future must not make this commit's own staged temp file look abandoned).

@@ -129,7 +129,8 @@ public:
 
     // Removes temp files left by writers that died (ours or ADE's "*.<pid>.<ms>.<rand>.tmp"):
     // those whose process is gone, or older than an hour. Returns how many were removed. Every
-    // commit does this under the lock, and the service when it opens a run.
+    // commit does this under the lock (a caching store in its chores, after the answer), and the
+    // service when it opens a run.
     int removeStaleTempFiles() const;
 
     // "g<generation>-<8 lowercase hex>", ADE's etag form.
@@ -171,6 +172,7 @@ private:
     Result<Committed> putInPlace(Draft &draft, const GuardedFile::Hooks &hooks) const;
     void finish(Draft &draft, std::unique_ptr<BundleLock> lock, Committed &committed);
     Result<qint64> readGenerationFile() const;
+    static int removeStaleTempFilesIn(const QString &bundlePath);
     QString orchestrationDir() const;
     struct IndexQueue;
     void recordInIndex(const std::shared_ptr<const Json> &manifest, QStringList &warnings);

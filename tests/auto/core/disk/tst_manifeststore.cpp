@@ -85,6 +85,7 @@ private Q_SLOTS:
     void theStoreOwnsNamedThreads();
     void heartbeatsNeverTouchTheManifest();
     void heartbeatForAnUnknownAgent();
+    void removesOnlyTempFilesOfDeadWriters_data();
     void removesOnlyTempFilesOfDeadWriters();
     void summarisesOperationsAsAdeDoes_data();
     void summarisesOperationsAsAdeDoes();
@@ -977,8 +978,18 @@ void tst_ManifestStore::heartbeatForAnUnknownAgent()
     QVERIFY(!QFile::exists(bundle.bundlePath() + QStringLiteral("/heartbeats.json")));
 }
 
+void tst_ManifestStore::removesOnlyTempFilesOfDeadWriters_data()
+{
+    QTest::addColumn<QString>("by");
+    QTest::newRow("asked") << QStringLiteral("asked");
+    QTest::newRow("a one-shot store's commit (the CLI)") << QStringLiteral("one-shot");
+    QTest::newRow("a caching store's commit (the service), in its chores")
+        << QStringLiteral("caching");
+}
+
 void tst_ManifestStore::removesOnlyTempFilesOfDeadWriters()
 {
+    QFETCH(QString, by);
     TempBundle bundle;
     bundle.writeManifest(TempBundle::minimalManifest(bundle.runId()));
     const QString dead = QStringLiteral("manifest.json.999999999.1753176615120.k3j2a.tmp");
@@ -986,9 +997,23 @@ void tst_ManifestStore::removesOnlyTempFilesOfDeadWriters()
                               .arg(QCoreApplication::applicationPid());
     QVERIFY(bundle.writeFile(dead, "{"));
     QVERIFY(bundle.writeFile(alive, "{"));
-    ManifestStore store(ManifestStore::locate(bundle.bundlePath()).value()); // real clock
-    QCOMPARE(store.removeStaleTempFiles(), 1);
+    {
+        ManifestStore store(ManifestStore::locate(bundle.bundlePath()).value()); // real clock
+        if (by == QLatin1String("asked")) {
+            QCOMPARE(store.removeStaleTempFiles(), 1);
+        } else {
+            store.setCaching(by == QLatin1String("caching"));
+            if (by == QLatin1String("caching"))
+                store.remember(store.load().value());
+            const QString etag = etagOf(*store.load()->document);
+            QVERIFY(store
+                        .commit(request(
+                            etag, R"([{"op":"replace","path":"/goalSummary","value":"Mine"}])"))
+                        .isOk());
+        }
+    } // a store joins its chores when it goes
     QCOMPARE(bundle.tempFiles(), QStringList({alive}));
+    QVERIFY(!QFile::exists(bundle.manifestPath() + QStringLiteral(".lock")));
 }
 
 void tst_ManifestStore::summarisesOperationsAsAdeDoes_data()
