@@ -302,7 +302,7 @@ struct ManifestStore::Draft
     Json next;
     qint64 generation = 0;
     std::shared_ptr<LaidOutJson> laidOut;
-    QByteArray bytes;
+    QByteArray bytes; // the text (a laid-out one copied once it is in the temp file: checkDraft)
     std::optional<Result<GuardedFile::Staged>> staged;
     std::optional<QFuture<void>> staging;
     QSemaphore written; // released once the text is in the temp file (or the staging ended)
@@ -615,18 +615,26 @@ void ManifestStore::stage(Draft &draft, std::shared_ptr<const LaidOutJson> layou
                   }
                   const std::string text
                       = staging->laidOut ? std::string() : JsonWriter::write(staging->next);
-                  const std::string &written = staging->laidOut ? staging->laidOut->text() : text;
-                  staging->bytes
-                      = QByteArray(written.data(), static_cast<qsizetype>(written.size()));
+                  // The laid-out text is the draft's: the file is written straight from it,
+                  // and the committing thread copies it into `bytes` while the disk takes the
+                  // file (checkDraft), not before the write. A text made here goes with this
+                  // function, so it is copied first.
+                  if (!staging->laidOut)
+                      staging->bytes = QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+                  const QByteArray file
+                      = staging->laidOut ? QByteArray::fromRawData(
+                            staging->laidOut->text().data(),
+                            static_cast<qsizetype>(staging->laidOut->text().size()))
+                                         : staging->bytes;
                   // The committing thread reads the text once `written` is released, the rest
                   // after the wait: a semaphore and a future TSan cannot see.
                   bool told = false;
-                  staging->staged.emplace(GuardedFile::stage(path, staging->bytes,
-                                                             GuardedFile::Durability::Synced, [&] {
-                                                                 tsan::handOff(staging);
-                                                                 staging->written.release();
-                                                                 told = true;
-                                                             }));
+                  staging->staged.emplace(
+                      GuardedFile::stage(path, file, GuardedFile::Durability::Synced, [&] {
+                          tsan::handOff(staging);
+                          staging->written.release();
+                          told = true;
+                      }));
                   tsan::handOff(staging);
                   if (!told)
                       staging->written.release();
@@ -650,6 +658,10 @@ Result<void> ManifestStore::checkDraft(Draft &draft, const PatchRequest &request
         acceptable = draft.baseIsValid
                          ? ManifestValidator::validateShapeChange(draft.next, draft.footprint)
                          : ManifestValidator::validateShape(draft.next);
+    if (acceptable.isOk() && draft.laidOut) {
+        const std::string &text = draft.laidOut->text();
+        draft.bytes = QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+    }
     draft.staging->waitForFinished();
     tsan::takeOver(&draft);
     if (!acceptable.isOk()) {
