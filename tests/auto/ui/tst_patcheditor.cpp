@@ -282,12 +282,24 @@ void tst_PatchEditor::anUntouchedPatchFollowsTheRun()
     Editing editing;
     QTRY_VERIFY(editing.isLive());
     PatchEditor editor(&editing.view, &editing.controller);
+    QTRY_VERIFY(editor.isValid()); // the empty patch, checked
     Json changed = editing.bundle.readManifest();
+    changed["tasks"][1]["title"] = "Followed";
     changed["serverGeneration"] = 7;
     changed["etag"] = "g7-0000beef";
     editing.bundle.writeManifest(changed);
     QTRY_COMPARE(editor.base().etag(), QStringLiteral("g7-0000beef"));
     QVERIFY(editor.baseBar()->isHidden());
+    // The empty patch is not checked again on every version and still stands checked; what is
+    // typed next is checked on the version the editor followed (the title is only there).
+    QVERIFY(editor.isValid());
+    QVERIFY(editor.effect().isEmpty());
+    const QStringList problems = problemsOf(
+        editor, QStringLiteral("[{\"op\": \"test\", \"path\": \"/tasks/{id:T-2}/title\", "
+                               "\"value\": \"Followed\"}, {\"op\": \"replace\", \"path\": "
+                               "\"/tasks/{id:T-2}/status\", \"value\": \"in_progress\"}]"));
+    QVERIFY2(!problems.isEmpty() && problems.constFirst().startsWith(QStringLiteral("No problems")),
+             qPrintable(problems.join(QLatin1Char('\n'))));
 }
 
 void tst_PatchEditor::saysWhenTheBaseIsNoLongerTheNewest()
