@@ -271,6 +271,15 @@ private:
     void benchApply(std::size_t bytes);
     void benchConflict(std::size_t bytes);
     QString openFresh(const char *name, std::size_t bytes, int *tasks);
+    struct ChangeSamples
+    {
+        std::vector<double> update;   // snapshot on the GUI thread -> every tab updated
+        std::vector<double> paint;    // -> the paint that shows the change
+        std::vector<double> toScreen; // the two together
+    };
+    bool timeStatusChange(int row, const std::string &status, PaintProbe &probe,
+                          const std::function<bool(const QRegion &)> &showsIt,
+                          ChangeSamples *samples);
 
     bool m_quick = false;
     QStringList m_only;
@@ -353,6 +362,59 @@ void Bench::benchOpen()
                 met ? "met" : "MISSED");
 }
 
+// A status the task in `row` does not have yet (the `choice`-th of four, or the next), so every
+// change is a change.
+std::string newStatusFor(const TaskModel *model, int row, int choice)
+{
+    static const char *const statuses[] = {"in_progress", "review", "done", "claimed"};
+    std::string status = statuses[choice % 4];
+    if (model->index(row, TaskModel::Status).data().toString() == QLatin1String(status))
+        status = statuses[(choice + 1) % 4];
+    return status;
+}
+
+// The other writer sets the status of the task in `row`; the time from its snapshot's arrival on
+// the GUI thread to the view showing it (every tab updated), and on to the end of the first paint
+// `probe` sees that `showsIt`, go into `samples` (when given). False after 10 s without it.
+bool Bench::timeStatusChange(int row, const std::string &status, PaintProbe &probe,
+                             const std::function<bool(const QRegion &)> &showsIt,
+                             ChangeSamples *samples)
+{
+    RunView *view = m_window->runView();
+    std::optional<TimePoint> arrivedAt;
+    std::optional<TimePoint> shownAt;
+    std::optional<TimePoint> paintedAt;
+    qint64 generation = 0;
+    QObject context;
+    const bool ok = runUntil(
+        [&](const std::function<void()> &done) {
+            QObject::connect(view, &RunView::snapshotShown, &context,
+                             [&](const Snapshot &snapshot) {
+                                 if (!shownAt && snapshot.serverGeneration() == generation) {
+                                     arrivedAt = m_arrival.current();
+                                     shownAt = SteadyClock::now();
+                                 }
+                             });
+            probe.onPainted = [&, done](const QRegion &region, TimePoint end) {
+                if (!shownAt || paintedAt || !showsIt(region))
+                    return;
+                paintedAt = end;
+                done();
+            };
+            generation = m_writer->change(
+                [row, status](Json &doc) { doc["tasks"][std::size_t(row)]["status"] = status; });
+        },
+        10000);
+    probe.onPainted = nullptr;
+    if (ok && samples) {
+        samples->toScreen.push_back(msBetween(*arrivedAt, *paintedAt));
+        samples->update.push_back(msBetween(*arrivedAt, *shownAt));
+        samples->paint.push_back(msBetween(*shownAt, *paintedAt));
+    }
+    idle(30); // the watcher's debounce and the writer's temp file settle
+    return ok;
+}
+
 void Bench::benchChanges()
 {
     RunView *view = m_window->runView();
@@ -364,10 +426,7 @@ void Bench::benchChanges()
 
     const int changes = m_quick ? 30 : 200;
     constexpr int kWarmUp = 3;
-    const char *const statuses[] = {"in_progress", "review", "done", "claimed"};
-    std::vector<double> toScreen;
-    std::vector<double> update;
-    std::vector<double> paint;
+    ChangeSamples samples;
     int visibleRows = 0;
     for (int r = 0; r < model->rowCount(); ++r) {
         if (!table->visualRect(proxy->mapFromSource(model->index(r, 0)))
@@ -382,57 +441,23 @@ void Bench::benchChanges()
     std::printf("    snapshot on the GUI thread -> every tab updated -> the row painted\n");
     for (int i = 0; i < changes + kWarmUp; ++i) {
         const int row = i % visibleRows;
-        // A status the row does not have yet, so every change is a change.
-        std::string status = statuses[(i / visibleRows) % 4];
-        if (model->index(row, TaskModel::Status).data().toString() == QLatin1String(status))
-            status = statuses[(i / visibleRows + 1) % 4];
+        const std::string status = newStatusFor(model, row, i / visibleRows);
         const QString expected = QString::fromStdString(status);
-        std::optional<TimePoint> arrivedAt;
-        std::optional<TimePoint> shownAt;
-        std::optional<TimePoint> paintedAt;
-        qint64 generation = 0;
-        QObject context;
-        const bool ok = runUntil(
-            [&](const std::function<void()> &done) {
-                QObject::connect(view, &RunView::snapshotShown, &context,
-                                 [&](const Snapshot &snapshot) {
-                                     if (!shownAt && snapshot.serverGeneration() == generation) {
-                                         arrivedAt = m_arrival.current();
-                                         shownAt = SteadyClock::now();
-                                     }
-                                 });
-                m_paint.onPainted = [&, done](const QRegion &region, TimePoint end) {
-                    if (!shownAt || paintedAt)
-                        return;
-                    const QModelIndex index = model->index(row, TaskModel::Status);
-                    if (index.data().toString() != expected)
-                        return;
-                    if (!region.intersects(table->visualRect(proxy->mapFromSource(index))))
-                        return;
-                    paintedAt = end;
-                    done();
-                };
-                generation = m_writer->change([row, status](Json &doc) {
-                    doc["tasks"][std::size_t(row)]["status"] = status;
-                });
-            },
-            10000);
-        m_paint.onPainted = nullptr;
-        if (!ok) {
+        // The paint that covers the row, once it says the new status.
+        const auto showsIt = [&](const QRegion &region) {
+            const QModelIndex index = model->index(row, TaskModel::Status);
+            return index.data().toString() == expected
+                   && region.intersects(table->visualRect(proxy->mapFromSource(index)));
+        };
+        if (!timeStatusChange(row, status, m_paint, showsIt, i >= kWarmUp ? &samples : nullptr)) {
             std::printf("    change %d: not painted within 10 s\n", i);
             m_allMet = false;
             return;
         }
-        if (i >= kWarmUp) {
-            toScreen.push_back(msBetween(*arrivedAt, *paintedAt));
-            update.push_back(msBetween(*arrivedAt, *shownAt));
-            paint.push_back(msBetween(*shownAt, *paintedAt));
-        }
-        idle(30); // the watcher's debounce and the writer's temp file settle
     }
-    const Stats s = statsOf(toScreen);
-    const Stats u = statsOf(update);
-    const Stats p = statsOf(paint);
+    const Stats s = statsOf(samples.toScreen);
+    const Stats u = statsOf(samples.update);
+    const Stats p = statsOf(samples.paint);
     const bool met = s.p99 < 20.0;
     m_allMet = m_allMet && met;
     std::printf(
@@ -478,57 +503,24 @@ void Bench::benchOverview()
     // snapshot on the GUI thread to the status bars painted with the new counts.
     const int changes = m_quick ? 30 : 200;
     constexpr int kWarmUp = 3;
-    const char *const statuses[] = {"in_progress", "review", "done", "claimed"};
-    std::vector<double> toScreen;
-    std::vector<double> update;
-    std::vector<double> paint;
+    ChangeSamples samples;
     for (int i = 0; i < changes + kWarmUp; ++i) {
         const int row = (i * 37) % model->rowCount();
-        std::string status = statuses[i % 4];
-        if (model->index(row, TaskModel::Status).data().toString() == QLatin1String(status))
-            status = statuses[(i + 1) % 4];
         const QList<StatusBars::Row> before = bars->rows();
-        std::optional<TimePoint> arrivedAt;
-        std::optional<TimePoint> shownAt;
-        std::optional<TimePoint> paintedAt;
-        qint64 generation = 0;
-        QObject context;
-        const bool ok = runUntil(
-            [&](const std::function<void()> &done) {
-                QObject::connect(view, &RunView::snapshotShown, &context,
-                                 [&](const Snapshot &snapshot) {
-                                     if (!arrivedAt && snapshot.serverGeneration() == generation) {
-                                         arrivedAt = m_arrival.current();
-                                         shownAt = SteadyClock::now();
-                                     }
-                                 });
-                m_barsPaint.onPainted = [&, done](const QRegion &, TimePoint end) {
-                    if (!arrivedAt || paintedAt || bars->rows() == before)
-                        return;
-                    paintedAt = end;
-                    done();
-                };
-                generation = m_writer->change([row, status](Json &doc) {
-                    doc["tasks"][std::size_t(row)]["status"] = status;
-                });
-            },
-            10000);
-        m_barsPaint.onPainted = nullptr;
-        if (!ok) {
+        // The first paint of the bars once their counts moved.
+        const auto showsIt = [&](const QRegion &) {
+            return bars->rows() != before;
+        };
+        if (!timeStatusChange(row, newStatusFor(model, row, i), m_barsPaint, showsIt,
+                              i >= kWarmUp ? &samples : nullptr)) {
             std::printf("    change %d: the Overview was not painted within 10 s\n", i);
             m_allMet = false;
             return;
         }
-        if (i >= kWarmUp) {
-            toScreen.push_back(msBetween(*arrivedAt, *paintedAt));
-            update.push_back(msBetween(*arrivedAt, *shownAt));
-            paint.push_back(msBetween(*shownAt, *paintedAt));
-        }
-        idle(30);
     }
-    const Stats s = statsOf(toScreen);
-    const Stats u = statsOf(update);
-    const Stats p = statsOf(paint);
+    const Stats s = statsOf(samples.toScreen);
+    const Stats u = statsOf(samples.update);
+    const Stats p = statsOf(samples.paint);
     const bool changeMet = s.p99 <= 20.0;
     std::printf(
         "    GUI update (snapshot -> all tabs updated):  p50 %6.2f  p99 %6.2f  max %6.2f ms\n",
